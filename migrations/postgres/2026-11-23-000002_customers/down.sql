@@ -1,0 +1,2 @@
+DROP TABLE customer_addresses;
+DROP TABLE customers;

@@ -1,0 +1,2 @@
+DROP TABLE token_request_log;
+DROP TABLE access_tokens;

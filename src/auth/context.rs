@@ -1,0 +1,170 @@
+//! The REST request context, resolved once per request by the `rest_context` middleware:
+//! the store view named in the URL (unknown code → 404, as Magento) and the caller behind the
+//! bearer token (one indexed lookup). Handlers state their access policy by taking
+//! `AuthenticatedCustomer` (Magento's `self` resource), `Caller` or nothing.
+
+use super::token;
+use crate::db::{self, tokens::CustomerTokenOwner};
+use crate::error::ApiError;
+use crate::startup::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use std::future::{Ready, ready};
+
+/// The store view a REST call runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreContext {
+    pub store_id: i32,
+    pub website_id: i32,
+    pub code: String,
+    /// `/rest/all/...` runs in the admin store, where no customer is `self`.
+    pub is_admin: bool,
+}
+
+/// Who is calling. Unreadable, unknown, expired and revoked tokens make a guest, as in Magento
+/// (REST reports the ACL failure, never the token problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    Guest,
+    Customer(CustomerTokenOwner),
+}
+
+impl Caller {
+    /// Whether the caller holds an admin ACL resource. Customers and guests never do.
+    pub fn has_resource(&self, _resource: &str) -> bool {
+        false
+    }
+}
+
+/// The token from `Authorization: Bearer <token>`: exactly two parts split on one space, the
+/// first case-insensitively `bearer` (Magento TokenUserContext).
+fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let parts: Vec<&str> = value.split(' ').collect();
+    match parts.as_slice() {
+        [scheme, token] if scheme.eq_ignore_ascii_case("bearer") => Some((*token).to_owned()),
+        _ => None,
+    }
+}
+
+/// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
+/// an unknown store code before anything else runs.
+pub async fn rest_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let store = match req.match_info().get("store_code") {
+        None => {
+            let s = state.scopes.default_store();
+            StoreContext {
+                store_id: s.store_id,
+                website_id: s.website_id,
+                code: s.code.clone(),
+                is_admin: false,
+            }
+        }
+        Some("all") => {
+            let s = state.scopes.admin_store();
+            StoreContext {
+                store_id: s.store_id,
+                website_id: s.website_id,
+                code: s.code.clone(),
+                is_admin: true,
+            }
+        }
+        Some(code) => {
+            let s = state
+                .scopes
+                .store_view_by_code(code)
+                .ok_or(ApiError::NoRoute)?;
+            StoreContext {
+                store_id: s.store_id,
+                website_id: s.website_id,
+                code: s.code.clone(),
+                is_admin: false,
+            }
+        }
+    };
+    let caller = match bearer_token(&req).filter(|t| token::is_well_formed(t)) {
+        None => Caller::Guest,
+        Some(plain) => {
+            let hash = token::hash(&plain);
+            let now = db::now();
+            state
+                .db
+                .run(move |conn| Ok(db::tokens::find_live_customer_token(conn, &hash, now)?))
+                .await?
+                .map_or(Caller::Guest, Caller::Customer)
+        }
+    };
+    req.extensions_mut().insert(store);
+    req.extensions_mut().insert(caller);
+    next.call(req).await
+}
+
+fn from_extensions<T: Clone + 'static>(req: &HttpRequest) -> Result<T, ApiError> {
+    req.extensions()
+        .get::<T>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("REST context missing: route outside the REST scope"))
+}
+
+impl FromRequest for StoreContext {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_extensions(req))
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_extensions(req))
+    }
+}
+
+/// A customer acting on their own account (Magento ACL `self`): a customer token, in a store
+/// view of the customer's website. Otherwise 401 with `{"resources":"self"}`.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedCustomer {
+    pub customer_id: i32,
+    pub token_id: i32,
+    pub store: StoreContext,
+}
+
+impl FromRequest for AuthenticatedCustomer {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let store: StoreContext = from_extensions(req)?;
+            match from_extensions::<Caller>(req)? {
+                Caller::Customer(owner)
+                    if !store.is_admin && owner.website_id == store.website_id =>
+                {
+                    Ok(Self {
+                        customer_id: owner.customer_id,
+                        token_id: owner.token_id,
+                        store,
+                    })
+                }
+                _ => Err(ApiError::not_authorized("self")),
+            }
+        })())
+    }
+}

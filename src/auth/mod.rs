@@ -1,0 +1,8 @@
+//! Who is calling: password hashing, bearer tokens, and the extractors that put an access
+//! policy into a handler's signature.
+
+pub mod context;
+pub mod password;
+pub mod token;
+
+pub use context::{AuthenticatedCustomer, Caller, StoreContext, rest_context};

@@ -1,0 +1,67 @@
+//! Opaque bearer tokens in Magento's format (32 characters of `[a-z0-9]`, as
+//! Framework/Oauth/Helper/Oauth.php::generateToken makes them), drawn from a CSPRNG. Only their
+//! SHA-256 is stored: a database leak yields no usable token.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+pub const TOKEN_LENGTH: usize = 32;
+
+/// A freshly issued token. `Debug` shows only its hash.
+pub struct IssuedToken {
+    pub plain: String,
+    pub hash: String,
+}
+
+impl std::fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("plain", &"***")
+            .field("hash", &self.hash)
+            .finish()
+    }
+}
+
+/// Draws a new token. `rand::rng()` is a ChaCha-based CSPRNG seeded from the OS.
+pub fn issue() -> IssuedToken {
+    let mut rng = rand::rng();
+    let plain: String = (0..TOKEN_LENGTH)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    let hash = hash(&plain);
+    IssuedToken { plain, hash }
+}
+
+/// The stored form of a token.
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether a string could be a token we issued; anything else is not looked up.
+pub fn is_well_formed(token: &str) -> bool {
+    token.len() == TOKEN_LENGTH && token.bytes().all(|b| ALPHABET.contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_look_like_magentos_and_differ() {
+        let a = issue();
+        let b = issue();
+        assert!(is_well_formed(&a.plain), "{}", a.plain);
+        assert_ne!(a.plain, b.plain);
+        assert_eq!(a.hash, hash(&a.plain));
+        assert_eq!(a.hash.len(), 64);
+        assert!(!format!("{a:?}").contains(&a.plain));
+    }
+
+    #[test]
+    fn malformed_tokens_are_recognised() {
+        assert!(is_well_formed("q0u66k8h42yaevtchv09uyy3y9gaj2ap"));
+        assert!(!is_well_formed("Q0u66k8h42yaevtchv09uyy3y9gaj2ap"));
+        assert!(!is_well_formed("short"));
+    }
+}

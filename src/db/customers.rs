@@ -1,0 +1,350 @@
+//! Customer and address rows and the queries on them. Functions take a connection so callers
+//! can compose them in one transaction.
+
+use super::DbConnection;
+use super::schema::{customer_addresses, customers};
+use crate::domain::address::ValidAddress;
+use crate::domain::customer::ValidCustomer;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = customers)]
+pub struct CustomerRow {
+    pub entity_id: i32,
+    pub website_id: i32,
+    pub email: String,
+    pub email_normalized: String,
+    pub group_id: i32,
+    pub store_id: i32,
+    pub created_in: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub is_active: bool,
+    pub disable_auto_group_change: i16,
+    pub prefix: Option<String>,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub suffix: Option<String>,
+    pub dob: Option<NaiveDate>,
+    pub gender: Option<i16>,
+    pub taxvat: Option<String>,
+    pub password_hash: Option<String>,
+    pub confirmation: Option<String>,
+    pub default_billing: Option<i32>,
+    pub default_shipping: Option<i32>,
+    pub is_subscribed: bool,
+    pub failures_num: i32,
+    pub first_failure: Option<NaiveDateTime>,
+    pub lock_expires: Option<NaiveDateTime>,
+    pub rp_token_hash: Option<String>,
+    pub rp_token_created_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = customer_addresses)]
+pub struct AddressRow {
+    pub entity_id: i32,
+    pub customer_id: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub company: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub country_id: String,
+    pub region: Option<String>,
+    pub region_id: i32,
+    pub postcode: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub vat_id: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = customers)]
+struct NewCustomerRow<'a> {
+    website_id: i32,
+    email: &'a str,
+    email_normalized: &'a str,
+    group_id: i32,
+    store_id: i32,
+    created_in: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    is_active: bool,
+    disable_auto_group_change: i16,
+    prefix: Option<&'a str>,
+    firstname: &'a str,
+    middlename: Option<&'a str>,
+    lastname: &'a str,
+    suffix: Option<&'a str>,
+    dob: Option<NaiveDate>,
+    gender: Option<i16>,
+    taxvat: Option<&'a str>,
+    password_hash: Option<&'a str>,
+    is_subscribed: bool,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = customer_addresses)]
+struct NewAddressRow<'a> {
+    customer_id: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    firstname: &'a str,
+    middlename: Option<&'a str>,
+    lastname: &'a str,
+    prefix: Option<&'a str>,
+    suffix: Option<&'a str>,
+    company: Option<&'a str>,
+    street: String,
+    city: &'a str,
+    country_id: &'a str,
+    region: Option<&'a str>,
+    region_id: i32,
+    postcode: Option<&'a str>,
+    telephone: Option<&'a str>,
+    fax: Option<&'a str>,
+    vat_id: Option<&'a str>,
+}
+
+/// Where and how a new account is created (resolved from the request and the store).
+#[derive(Debug, Clone)]
+pub struct AccountPlacement {
+    pub website_id: i32,
+    pub store_id: i32,
+    pub group_id: i32,
+    pub created_in: String,
+}
+
+/// Why a create failed in the database.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("a customer with this email exists in the website")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Database(#[from] DieselError),
+}
+
+/// Id of the customer with this e-mail in the website, if any.
+pub fn find_id_by_email(
+    conn: &mut DbConnection,
+    email_normalized: &str,
+    website_id: i32,
+) -> QueryResult<Option<i32>> {
+    customers::table
+        .filter(customers::email_normalized.eq(email_normalized))
+        .filter(customers::website_id.eq(website_id))
+        .select(customers::entity_id)
+        .first(conn)
+        .optional()
+}
+
+fn new_address_row(customer_id: i32, a: &ValidAddress, now: NaiveDateTime) -> NewAddressRow<'_> {
+    NewAddressRow {
+        customer_id,
+        created_at: now,
+        updated_at: now,
+        firstname: &a.firstname,
+        middlename: a.middlename.as_deref(),
+        lastname: &a.lastname,
+        prefix: a.prefix.as_deref(),
+        suffix: a.suffix.as_deref(),
+        company: a.company.as_deref(),
+        street: a.street.join("\n"),
+        city: &a.city,
+        country_id: &a.country_id,
+        region: a.region.name(),
+        region_id: a.region.id(),
+        postcode: a.postcode.as_deref(),
+        telephone: a.telephone.as_deref(),
+        fax: a.fax.as_deref(),
+        vat_id: a.vat_id.as_deref(),
+    }
+}
+
+/// Creates a customer and its addresses in one transaction; returns the customer id.
+/// The unique index decides races: the loser gets `DuplicateEmail`, never a half-written row.
+pub fn create_with_addresses(
+    conn: &mut DbConnection,
+    customer: &ValidCustomer,
+    placement: &AccountPlacement,
+    password_hash: Option<&str>,
+    addresses: &[ValidAddress],
+    now: NaiveDateTime,
+) -> Result<i32, CreateError> {
+    let normalized = customer.email.normalized();
+    let result = conn.transaction::<i32, DieselError, _>(|conn| {
+        let id: i32 = diesel::insert_into(customers::table)
+            .values(NewCustomerRow {
+                website_id: placement.website_id,
+                email: customer.email.as_str(),
+                email_normalized: &normalized,
+                group_id: placement.group_id,
+                store_id: placement.store_id,
+                created_in: &placement.created_in,
+                created_at: now,
+                updated_at: now,
+                is_active: true,
+                disable_auto_group_change: customer.disable_auto_group_change,
+                prefix: customer.prefix.as_deref(),
+                firstname: &customer.firstname,
+                middlename: customer.middlename.as_deref(),
+                lastname: &customer.lastname,
+                suffix: customer.suffix.as_deref(),
+                dob: customer.dob,
+                gender: customer.gender,
+                taxvat: customer.taxvat.as_deref(),
+                password_hash,
+                is_subscribed: customer.is_subscribed,
+            })
+            .returning(customers::entity_id)
+            .get_result(conn)?;
+        let (mut billing, mut shipping) = (None, None);
+        for address in addresses {
+            // One statement per row: batch inserts are not available through MultiConnection.
+            let address_id: i32 = diesel::insert_into(customer_addresses::table)
+                .values(new_address_row(id, address, now))
+                .returning(customer_addresses::entity_id)
+                .get_result(conn)?;
+            // As in Magento, the last address flagged as default becomes the default.
+            if address.default_billing {
+                billing = Some(address_id);
+            }
+            if address.default_shipping {
+                shipping = Some(address_id);
+            }
+        }
+        if billing.is_some() || shipping.is_some() {
+            diesel::update(customers::table.find(id))
+                .set((
+                    customers::default_billing.eq(billing),
+                    customers::default_shipping.eq(shipping),
+                ))
+                .execute(conn)?;
+        }
+        Ok(id)
+    });
+    result.map_err(|e| match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            CreateError::DuplicateEmail
+        }
+        other => CreateError::Database(other),
+    })
+}
+
+/// A customer with its addresses (in id order), or `None`.
+pub fn load(
+    conn: &mut DbConnection,
+    customer_id: i32,
+) -> QueryResult<Option<(CustomerRow, Vec<AddressRow>)>> {
+    let Some(customer) = customers::table
+        .find(customer_id)
+        .select(CustomerRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let addresses = customer_addresses::table
+        .filter(customer_addresses::customer_id.eq(customer_id))
+        .order(customer_addresses::entity_id)
+        .select(AddressRow::as_select())
+        .load(conn)?;
+    Ok(Some((customer, addresses)))
+}
+
+/// What a sign-in needs to know about a customer.
+#[derive(Debug, Clone, Queryable)]
+pub struct LoginCandidate {
+    pub entity_id: i32,
+    pub password_hash: Option<String>,
+    pub is_active: bool,
+    pub lock_expires: Option<NaiveDateTime>,
+}
+
+pub fn find_login_candidate(
+    conn: &mut DbConnection,
+    email_normalized: &str,
+    website_id: i32,
+) -> QueryResult<Option<LoginCandidate>> {
+    customers::table
+        .filter(customers::email_normalized.eq(email_normalized))
+        .filter(customers::website_id.eq(website_id))
+        .select((
+            customers::entity_id,
+            customers::password_hash,
+            customers::is_active,
+            customers::lock_expires,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Magento's account lockout bookkeeping for one wrong password
+/// (Customer/Model/Authentication.php::processAuthenticationFailure): the counter restarts when
+/// it is the first failure or the previous lock has expired; reaching `max_failures` locks the
+/// account for `lock_for`.
+pub fn record_login_failure(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    now: NaiveDateTime,
+    max_failures: u32,
+    lock_for: TimeDelta,
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let (failures, first_failure, lock_expires): (
+            i32,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        ) = customers::table
+            .find(customer_id)
+            .select((
+                customers::failures_num,
+                customers::first_failure,
+                customers::lock_expires,
+            ))
+            .first(conn)?;
+        let lock_expired = lock_expires.is_some_and(|l| l <= now);
+        let (failures, first_failure, lock_expires) =
+            if failures == 0 || first_failure.is_none() || lock_expired {
+                (1, Some(now), None)
+            } else if failures + 1 >= max_failures as i32 {
+                (failures + 1, first_failure, Some(now + lock_for))
+            } else {
+                (failures + 1, first_failure, lock_expires)
+            };
+        diesel::update(customers::table.find(customer_id))
+            .set((
+                customers::failures_num.eq(failures),
+                customers::first_failure.eq(first_failure),
+                customers::lock_expires.eq(lock_expires),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// A successful sign-in clears the lockout counters.
+pub fn clear_login_failures(conn: &mut DbConnection, customer_id: i32) -> QueryResult<()> {
+    diesel::update(customers::table.find(customer_id))
+        .filter(
+            customers::failures_num
+                .ne(0)
+                .or(customers::lock_expires.is_not_null()),
+        )
+        .set((
+            customers::failures_num.eq(0),
+            customers::first_failure.eq(None::<NaiveDateTime>),
+            customers::lock_expires.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Countries and regions as a fresh Magento 2.4.7/2.4.8 install numbers them.
+//!
+//! The region table is compiled in from `resources/directory/directory_country_region.csv`
+//! (see `build.rs`), so region ids are Magento's own (US/NY = 43) and lookups cost no I/O.
+//! Country rules (allowed list, state-required list, optional postcode) are Magento's defaults
+//! (`general/country/allow`, `general/region/state_required`, `general/country/optional_zip_countries`).
+
+/// One row of Magento's `directory_country_region` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub id: u32,
+    pub country_id: &'static str,
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/regions.rs"));
+
+/// `general/country/allow` default (Directory/etc/config.xml, unchanged 2.4.0-2.4.8).
+const ALLOWED_COUNTRIES: &[&str] = &[
+    "AF", "AL", "DZ", "AS", "AD", "AO", "AI", "AQ", "AG", "AR", "AM", "AW", "AU", "AT", "AX", "AZ",
+    "BS", "BH", "BD", "BB", "BY", "BE", "BZ", "BJ", "BM", "BL", "BT", "BO", "BQ", "BA", "BW", "BV",
+    "BR", "IO", "VG", "BN", "BG", "BF", "BI", "KH", "CM", "CA", "CD", "CV", "KY", "CF", "TD", "CL",
+    "CN", "CX", "CW", "CC", "CO", "KM", "CG", "CK", "CR", "HR", "CU", "CY", "CZ", "DK", "DJ", "DM",
+    "DO", "EC", "EG", "SV", "GQ", "ER", "EE", "ET", "FK", "FO", "FJ", "FI", "FR", "GF", "PF", "TF",
+    "GA", "GM", "GE", "DE", "GG", "GH", "GI", "GR", "GL", "GD", "GP", "GU", "GT", "GN", "GW", "GY",
+    "HT", "HM", "HN", "HK", "HU", "IS", "IM", "IN", "ID", "IR", "IQ", "IE", "IL", "IT", "CI", "JE",
+    "JM", "JP", "JO", "KZ", "KE", "KI", "KW", "KG", "LA", "LV", "LB", "LS", "LR", "LY", "LI", "LT",
+    "LU", "ME", "MF", "MO", "MK", "MG", "MW", "MY", "MV", "ML", "MT", "MH", "MQ", "MR", "MU", "YT",
+    "FX", "MX", "FM", "MD", "MC", "MN", "MS", "MA", "MZ", "MM", "NA", "NR", "NP", "NL", "AN", "NC",
+    "NZ", "NI", "NE", "NG", "NU", "NF", "KP", "MP", "NO", "OM", "PK", "PW", "PA", "PG", "PY", "PE",
+    "PH", "PN", "PL", "PS", "PT", "PR", "QA", "RE", "RO", "RS", "RU", "RW", "SH", "KN", "LC", "PM",
+    "VC", "WS", "SM", "ST", "SA", "SN", "SC", "SL", "SG", "SK", "SI", "SB", "SO", "ZA", "GS", "KR",
+    "ES", "LK", "SD", "SR", "SJ", "SZ", "SE", "CH", "SX", "SY", "TL", "TW", "TJ", "TZ", "TH", "TG",
+    "TK", "TO", "TT", "TN", "TR", "TM", "TC", "TV", "VI", "UG", "UA", "AE", "GB", "US", "UM", "UY",
+    "UZ", "VU", "VA", "VE", "VN", "WF", "EH", "XK", "YE", "ZM", "ZW",
+];
+
+/// `general/region/state_required` on a fresh 2.4.7/2.4.8 install (contract §10.2).
+const STATE_REQUIRED_COUNTRIES: &[&str] = &[
+    "US", "CA", "CH", "ES", "RO", "EE", "LV", "LT", "BR", "AL", "AR", "HR", "IN", "AU", "BY", "BE",
+    "BO", "BG", "CL", "CN", "CO", "CR", "CZ", "DK", "EC", "GR", "GY", "IS", "IT", "MX", "PY", "PE",
+    "PL", "PT", "SR", "SE", "UA", "UY", "VE",
+];
+
+/// `general/country/optional_zip_countries` default.
+const OPTIONAL_ZIP_COUNTRIES: &[&str] = &["HK", "IE", "MO", "PA", "GB"];
+
+/// Whether addresses may use this country (exact, case-sensitive, as Magento compares).
+pub fn is_country_allowed(country_id: &str) -> bool {
+    ALLOWED_COUNTRIES.contains(&country_id)
+}
+
+/// Whether an address in this country must name a region.
+pub fn is_state_required(country_id: &str) -> bool {
+    STATE_REQUIRED_COUNTRIES.contains(&country_id)
+}
+
+/// Whether an address in this country may omit the postcode.
+pub fn is_postcode_optional(country_id: &str) -> bool {
+    OPTIONAL_ZIP_COUNTRIES.contains(&country_id)
+}
+
+/// The country's regions in id order (empty when Magento keeps no list for it).
+pub fn regions_of(country_id: &str) -> impl Iterator<Item = &'static Region> + '_ {
+    REGIONS.iter().filter(move |r| r.country_id == country_id)
+}
+
+/// Whether Magento keeps a region list for this country.
+pub fn has_regions(country_id: &str) -> bool {
+    regions_of(country_id).next().is_some()
+}
+
+/// A region by Magento id.
+pub fn region_by_id(id: u32) -> Option<&'static Region> {
+    // Ids ascend (build.rs asserts it), so a binary search is exact.
+    REGIONS
+        .binary_search_by_key(&id, |r| r.id)
+        .ok()
+        .map(|i| &REGIONS[i])
+}
+
+/// Finds a country's region from what a client typed: its code or its name.
+///
+/// An exact code wins, then a case-insensitive code, then a case-insensitive name. Where codes
+/// repeat (US `AE` is four regions) the lowest id wins, which is what MySQL's unordered lookup
+/// yields on a fresh install.
+pub fn find_region(country_id: &str, code_or_name: &str) -> Option<&'static Region> {
+    let wanted = code_or_name.trim();
+    if wanted.is_empty() {
+        return None;
+    }
+    let lower = wanted.to_lowercase();
+    regions_of(country_id)
+        .find(|r| r.code == wanted)
+        .or_else(|| regions_of(country_id).find(|r| r.code.to_lowercase() == lower))
+        .or_else(|| regions_of(country_id).find(|r| r.name.to_lowercase() == lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_ids_are_magentos() {
+        assert_eq!(REGIONS.len(), 1156);
+        let ny = region_by_id(43).unwrap();
+        assert_eq!((ny.country_id, ny.code, ny.name), ("US", "NY", "New York"));
+        assert_eq!(region_by_id(4).unwrap().name, "Arizona");
+        assert_eq!(region_by_id(66).unwrap().name, "Alberta");
+        assert_eq!(region_by_id(1156).unwrap().code, "LA");
+        assert!(region_by_id(0).is_none());
+        assert!(region_by_id(1157).is_none());
+    }
+
+    #[test]
+    fn quoted_csv_fields_keep_their_commas() {
+        assert_eq!(region_by_id(757).unwrap().name, "Praha, Hlavní město");
+    }
+
+    #[test]
+    fn regions_are_found_by_code_or_name() {
+        assert_eq!(find_region("US", "NY").unwrap().id, 43);
+        assert_eq!(find_region("US", "ny").unwrap().id, 43);
+        assert_eq!(find_region("US", "new york").unwrap().id, 43);
+        assert_eq!(find_region("US", "AE").unwrap().id, 6);
+        assert!(find_region("CA", "NY").is_none());
+        assert!(find_region("US", " ").is_none());
+    }
+
+    #[test]
+    fn country_rules_follow_magento_defaults() {
+        assert!(is_country_allowed("US"));
+        assert!(!is_country_allowed("us"));
+        assert!(!is_country_allowed("ZZ"));
+        assert!(is_state_required("US"));
+        assert!(!is_state_required("DE"));
+        assert!(has_regions("DE"));
+        assert!(!has_regions("GB"));
+        assert!(is_postcode_optional("GB"));
+        assert_eq!(ALLOWED_COUNTRIES.len(), 251);
+    }
+}

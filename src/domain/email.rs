@@ -1,0 +1,160 @@
+//! Customer e-mail addresses, validated like Magento's Laminas `EmailAddress` validator with
+//! the hostname check on and the TLD check off.
+
+use std::fmt;
+
+/// A syntactically valid e-mail address, kept as the customer typed it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+/// Why an address was refused (Magento's EAV message for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailError {
+    Invalid,
+    TooLong,
+}
+
+impl EmailError {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Invalid => "\"Email\" is not a valid email address.",
+            Self::TooLong => "\"Email\" uses too many characters.",
+        }
+    }
+}
+
+const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-";
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
+        // The column is varchar(255); Laminas also caps the local part at 64 octets.
+        if raw.len() > 255 {
+            return Err(EmailError::TooLong);
+        }
+        let (local, domain) = raw.rsplit_once('@').ok_or(EmailError::Invalid)?;
+        if local.is_empty() || local.len() > 64 || !valid_local_part(local) {
+            return Err(EmailError::Invalid);
+        }
+        if !valid_hostname(domain) {
+            return Err(EmailError::Invalid);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form uniqueness is checked on: Magento compares with MySQL's case-insensitive
+    /// collation; lower-casing in Rust gives the same answer on both of our backends.
+    pub fn normalized(&self) -> String {
+        normalize(&self.0)
+    }
+}
+
+/// Lower-cases an address for lookups (also for strings that are not valid addresses).
+pub fn normalize(raw: &str) -> String {
+    raw.to_lowercase()
+}
+
+/// Dot-atom local part (RFC 5322), or a quoted string of printable ASCII.
+fn valid_local_part(local: &str) -> bool {
+    if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
+        let inner = &local[1..local.len() - 1];
+        return inner
+            .chars()
+            .all(|c| (' '..='~').contains(&c) && c != '"' && c != '\\');
+    }
+    local.split('.').all(|atom| {
+        !atom.is_empty()
+            && atom
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(c))
+    })
+}
+
+/// A DNS hostname with at least two labels (Laminas refuses local names such as `localhost`).
+/// International names are accepted as Unicode letters, as Laminas accepts IDNs.
+fn valid_hostname(domain: &str) -> bool {
+    if domain.is_empty() || domain.len() > 253 {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let tld = labels[labels.len() - 1];
+    if tld.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    labels.iter().all(|label| {
+        !label.is_empty()
+            && label.chars().count() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    })
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Email").field(&self.0).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_addresses_are_accepted() {
+        for ok in [
+            "jdoe@example.com",
+            "john.doe+tag@mail.example.co.uk",
+            "o'brien@example.ie",
+            "x@münchen.de",
+            "\"quoted local\"@example.com",
+            "UPPER@EXAMPLE.COM",
+        ] {
+            assert!(Email::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@localhost",
+            "a..b@example.com",
+            ".a@example.com",
+            "a.@example.com",
+            "a b@example.com",
+            "a@-example.com",
+            "a@example-.com",
+            "a@exa_mple.com",
+            "a@example..com",
+            "a@1.2.3.4",
+        ] {
+            assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn over_long_addresses_say_so() {
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert_eq!(Email::parse(&long_local), Err(EmailError::Invalid));
+    }
+
+    #[test]
+    fn normalization_lowercases_unicode_too() {
+        assert_eq!(
+            Email::parse("Jane@MÜNCHEN.DE").unwrap().normalized(),
+            "jane@münchen.de"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! Types that can only be built valid, with Magento's rules and messages. Database code takes
+//! these types only; wire code builds their unvalidated `*Input` forms.
+
+pub mod address;
+pub mod customer;
+pub mod email;
+pub mod names;
+pub mod password;

@@ -1,0 +1,13 @@
+//! Magento 2 compatible customer account and token service.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod directory;
+pub mod domain;
+pub mod error;
+pub mod input;
+pub mod json;
+pub mod routes;
+pub mod startup;
+pub mod wire;

@@ -1,0 +1,388 @@
+//! `CustomerInterface`, `AddressInterface` and `RegionInterface` in and out.
+
+use crate::db::customers::{AddressRow, CustomerRow};
+use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
+use crate::domain::customer::CustomerInput;
+use crate::error::ApiError;
+use crate::input::{
+    getter_name, not_supported, to_bool, to_int, to_list, to_object, to_string, to_string_list,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+const CUSTOMER_TYPE: &str = "Magento\\Customer\\Api\\Data\\CustomerInterface";
+const ADDRESS_TYPE: &str = "Magento\\Customer\\Api\\Data\\AddressInterface";
+const REGION_TYPE: &str = "Magento\\Customer\\Api\\Data\\RegionInterface";
+const CUSTOMER_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\CustomerExtensionInterface";
+const ADDRESS_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\AddressExtensionInterface";
+const ATTRIBUTE_TYPE: &str = "Magento\\Framework\\Api\\AttributeInterface";
+
+/// Walks a data object's keys, skipping nulls, handing each to `set` under its getter name.
+/// `set` answers `false` for a getter the interface does not have.
+fn each_field(
+    map: &Map<String, Value>,
+    mut set: impl FnMut(&str, &str, &Value) -> Result<bool, ApiError>,
+) -> Result<(), ApiError> {
+    for (key, value) in map {
+        let getter = getter_name(key);
+        if value.is_null() {
+            continue;
+        }
+        if !set(&getter, key, value)? {
+            return Err(not_supported(&getter));
+        }
+    }
+    Ok(())
+}
+
+fn string(key: &str, value: &Value) -> Result<Option<String>, ApiError> {
+    to_string(Some(key), value).map(Some)
+}
+
+/// `custom_attributes`: a list of `{attribute_code, value}`. A fresh Magento has no custom
+/// customer or address attributes, so, like Magento, unknown codes are dropped after the
+/// shape is checked.
+fn check_custom_attributes(key: &str, value: &Value) -> Result<(), ApiError> {
+    for item in to_list(key, value, ATTRIBUTE_TYPE)? {
+        let attribute = to_object(key, item, ATTRIBUTE_TYPE)?;
+        each_field(attribute, |getter, k, v| match getter {
+            "AttributeCode" => to_string(Some(k), v).map(|_| true),
+            "Value" => Ok(true),
+            _ => Ok(false),
+        })?;
+    }
+    Ok(())
+}
+
+/// Parses a `customer` object (CustomerInterface).
+pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, ApiError> {
+    let map = to_object(key, value, CUSTOMER_TYPE)?;
+    let mut c = CustomerInput::default();
+    each_field(map, |getter, k, v| {
+        match getter {
+            "Id" => c.id = Some(to_int(Some(k), v)?),
+            "GroupId" => c.group_id = Some(to_int(Some(k), v)?),
+            "DefaultBilling" => c.default_billing = string(k, v)?,
+            "DefaultShipping" => c.default_shipping = string(k, v)?,
+            "Confirmation" => c.confirmation = string(k, v)?,
+            "CreatedAt" => c.created_at = string(k, v)?,
+            "UpdatedAt" => c.updated_at = string(k, v)?,
+            "CreatedIn" => c.created_in = string(k, v)?,
+            "Dob" => c.dob = string(k, v)?,
+            "Email" => c.email = string(k, v)?,
+            "Firstname" => c.firstname = string(k, v)?,
+            "Lastname" => c.lastname = string(k, v)?,
+            "Middlename" => c.middlename = string(k, v)?,
+            "Prefix" => c.prefix = string(k, v)?,
+            "Suffix" => c.suffix = string(k, v)?,
+            "Gender" => c.gender = Some(to_int(Some(k), v)?),
+            "StoreId" => c.store_id = Some(to_int(Some(k), v)?),
+            "Taxvat" => c.taxvat = string(k, v)?,
+            "WebsiteId" => c.website_id = Some(to_int(Some(k), v)?),
+            "Addresses" => {
+                c.addresses = Some(
+                    to_list(k, v, ADDRESS_TYPE)?
+                        .into_iter()
+                        .map(|a| parse_address(k, a))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            "DisableAutoGroupChange" => c.disable_auto_group_change = Some(to_int(Some(k), v)?),
+            "ExtensionAttributes" => {
+                let ext = to_object(k, v, CUSTOMER_EXTENSION_TYPE)?;
+                each_field(ext, |getter, k, v| {
+                    match getter {
+                        "IsSubscribed" => c.is_subscribed = Some(to_bool(Some(k), v)?),
+                        // LoginAsCustomerAssistance's input-only flag: accepted, not stored.
+                        "AssistanceAllowed" => {
+                            to_int(Some(k), v)?;
+                        }
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+            }
+            "CustomAttributes" => check_custom_attributes(k, v)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(c)
+}
+
+/// Parses one address (AddressInterface).
+pub fn parse_address(key: &str, value: &Value) -> Result<AddressInput, ApiError> {
+    let map = to_object(key, value, ADDRESS_TYPE)?;
+    let mut a = AddressInput::default();
+    each_field(map, |getter, k, v| {
+        match getter {
+            "Id" => a.id = Some(to_int(Some(k), v)?),
+            "CustomerId" => a.customer_id = Some(to_int(Some(k), v)?),
+            "Region" => a.region = Some(parse_region(k, v)?),
+            "RegionId" => a.region_id = Some(to_int(Some(k), v)?),
+            "CountryId" => a.country_id = string(k, v)?,
+            "Street" => a.street = Some(to_string_list(Some(k), v)?),
+            "Company" => a.company = string(k, v)?,
+            "Telephone" => a.telephone = string(k, v)?,
+            "Fax" => a.fax = string(k, v)?,
+            "Postcode" => a.postcode = string(k, v)?,
+            "City" => a.city = string(k, v)?,
+            "Firstname" => a.firstname = string(k, v)?,
+            "Lastname" => a.lastname = string(k, v)?,
+            "Middlename" => a.middlename = string(k, v)?,
+            "Prefix" => a.prefix = string(k, v)?,
+            "Suffix" => a.suffix = string(k, v)?,
+            "VatId" => a.vat_id = string(k, v)?,
+            "DefaultShipping" => a.default_shipping = Some(to_bool(Some(k), v)?),
+            "DefaultBilling" => a.default_billing = Some(to_bool(Some(k), v)?),
+            "ExtensionAttributes" => {
+                let ext = to_object(k, v, ADDRESS_EXTENSION_TYPE)?;
+                each_field(ext, |_, _, _| Ok(false))?;
+            }
+            "CustomAttributes" => check_custom_attributes(k, v)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(a)
+}
+
+fn parse_region(key: &str, value: &Value) -> Result<RegionInput, ApiError> {
+    let map = to_object(key, value, REGION_TYPE)?;
+    let mut r = RegionInput::default();
+    each_field(map, |getter, k, v| {
+        match getter {
+            "RegionCode" => r.region_code = string(k, v)?,
+            "Region" => r.region = string(k, v)?,
+            "RegionId" => r.region_id = Some(to_int(Some(k), v)?),
+            "ExtensionAttributes" => {
+                let ext = to_object(k, v, REGION_TYPE)?;
+                each_field(ext, |_, _, _| Ok(false))?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(r)
+}
+
+// ----------------------------------------------------------------------------------------
+// Output. Field order is the getter order of Magento's interfaces; `None` fields are omitted.
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// `RegionInterface`: all three keys are non-nullable in Magento, so they are always present.
+#[derive(Debug, Serialize)]
+pub struct RegionResponse {
+    pub region_code: Option<String>,
+    pub region: Option<String>,
+    pub region_id: i32,
+}
+
+/// `AddressInterface` as Magento renders it.
+#[derive(Debug, Serialize)]
+pub struct AddressResponse {
+    pub id: i32,
+    pub customer_id: i32,
+    pub region: RegionResponse,
+    pub region_id: i32,
+    pub country_id: String,
+    pub street: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telephone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+    pub city: String,
+    pub firstname: String,
+    pub lastname: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub middlename: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
+    /// Present only when true (Magento sets it only on the default address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_shipping: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_billing: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CustomerExtensionResponse {
+    pub is_subscribed: bool,
+}
+
+/// `CustomerInterface` as Magento renders it.
+#[derive(Debug, Serialize)]
+pub struct CustomerResponse {
+    pub id: i32,
+    pub group_id: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_billing: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_shipping: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_in: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dob: Option<String>,
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub middlename: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<i16>,
+    pub store_id: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxvat: Option<String>,
+    pub website_id: i32,
+    pub addresses: Vec<AddressResponse>,
+    pub disable_auto_group_change: i16,
+    pub extension_attributes: CustomerExtensionResponse,
+}
+
+impl AddressResponse {
+    pub fn from_row(row: &AddressRow, customer: &CustomerRow) -> Self {
+        let region =
+            AddressRegion::from_stored(row.region_id, &row.country_id, row.region.as_deref());
+        let (region_code, region_name) = match &region {
+            AddressRegion::None => (None, None),
+            AddressRegion::Listed(r) => (Some(r.code.to_owned()), Some(r.name.to_owned())),
+            AddressRegion::Text(t) => (Some(t.clone()), Some(t.clone())),
+        };
+        let is = |default: Option<i32>| (default == Some(row.entity_id)).then_some(true);
+        Self {
+            id: row.entity_id,
+            customer_id: row.customer_id,
+            region: RegionResponse {
+                region_code,
+                region: region_name,
+                region_id: region.id(),
+            },
+            region_id: region.id(),
+            country_id: row.country_id.clone(),
+            street: row.street.split('\n').map(str::to_owned).collect(),
+            company: row.company.clone(),
+            telephone: row.telephone.clone(),
+            fax: row.fax.clone(),
+            postcode: row.postcode.clone(),
+            city: row.city.clone(),
+            firstname: row.firstname.clone(),
+            lastname: row.lastname.clone(),
+            middlename: row.middlename.clone(),
+            prefix: row.prefix.clone(),
+            suffix: row.suffix.clone(),
+            vat_id: row.vat_id.clone(),
+            default_shipping: is(customer.default_shipping),
+            default_billing: is(customer.default_billing),
+        }
+    }
+}
+
+impl CustomerResponse {
+    /// Renders a stored customer. Addresses: the default shipping address first, then the rest
+    /// in id order (Magento's `Customer::getDataModel`).
+    pub fn from_rows(customer: &CustomerRow, addresses: &[AddressRow]) -> Self {
+        let mut rendered: Vec<AddressResponse> = addresses
+            .iter()
+            .map(|a| AddressResponse::from_row(a, customer))
+            .collect();
+        rendered.sort_by_key(|a| (a.default_shipping != Some(true), a.id));
+        Self {
+            id: customer.entity_id,
+            group_id: customer.group_id,
+            default_billing: customer.default_billing.map(|id| id.to_string()),
+            default_shipping: customer.default_shipping.map(|id| id.to_string()),
+            confirmation: customer.confirmation.clone(),
+            created_at: customer.created_at.format(TIME_FORMAT).to_string(),
+            updated_at: customer.updated_at.format(TIME_FORMAT).to_string(),
+            created_in: customer.created_in.clone(),
+            dob: customer.dob.map(|d| d.format("%Y-%m-%d").to_string()),
+            email: customer.email.clone(),
+            firstname: customer.firstname.clone(),
+            lastname: customer.lastname.clone(),
+            middlename: customer.middlename.clone(),
+            prefix: customer.prefix.clone(),
+            suffix: customer.suffix.clone(),
+            gender: customer.gender,
+            store_id: customer.store_id,
+            taxvat: customer.taxvat.clone(),
+            website_id: customer.website_id,
+            addresses: rendered,
+            disable_auto_group_change: customer.disable_auto_group_change,
+            extension_attributes: CustomerExtensionResponse {
+                is_subscribed: customer.is_subscribed,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_seeds_camel_case_address_keys_are_understood() {
+        let c = parse_customer(
+            "customer",
+            &json!({"email": "jdoe@example.com", "addresses": [{
+                "defaultShipping": true, "defaultBilling": "1", "countryId": "US",
+                "region": {"regionCode": "NY", "region": "New York", "regionId": 43}
+            }]}),
+        )
+        .unwrap();
+        let a = &c.addresses.unwrap()[0];
+        assert_eq!(a.default_shipping, Some(true));
+        assert_eq!(a.default_billing, Some(true));
+        assert_eq!(a.region.as_ref().unwrap().region_id, Some(43));
+        assert_eq!(a.country_id.as_deref(), Some("US"));
+    }
+
+    #[test]
+    fn misspelled_keys_are_not_supported() {
+        let err = parse_customer("customer", &json!({"firstName": "Jane"})).unwrap_err();
+        match err {
+            ApiError::Input(p) => assert_eq!(
+                p,
+                crate::error::Phrase::new(
+                    "\"%fieldName\" is not supported. Correct the field name and try again."
+                )
+                .with("fieldName", "FirstName")
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_type_errors_name_the_key_as_sent() {
+        let err =
+            parse_customer("customer", &json!({"addresses": [{"region_id": "abc"}]})).unwrap_err();
+        assert!(err.to_string().contains("Error occurred during \"region_id\" processing. The \"abc\" value's type is invalid. The \"int\" type was expected."), "{err}");
+    }
+
+    #[test]
+    fn extension_attributes_carry_the_subscription_flag() {
+        let c = parse_customer(
+            "customer",
+            &json!({"extension_attributes": {"is_subscribed": true}}),
+        )
+        .unwrap();
+        assert_eq!(c.is_subscribed, Some(true));
+        assert!(parse_customer("customer", &json!({"extension_attributes": {"foo": 1}})).is_err());
+    }
+}
