@@ -1,0 +1,296 @@
+//! `spawn_app`: the service on port 0 with its own database, plus small request helpers.
+//!
+//! PostgreSQL: each test gets a new schema in the database named by `TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped when the test ends.
+//! `scripts/test` skips the `::postgres` tests when no server answers; run directly, they
+//! fail loudly instead of passing without a database.
+
+use customer_service::config::{DatabaseUrl, Settings, SqliteTarget};
+use customer_service::startup::{AppState, Application};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines `mod $name { fn sqlite(); fn postgres() }` around one async test body.
+macro_rules! on_both_backends {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident: Backend) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn body($backend: crate::helpers::Backend) $body
+            #[actix_web::test]
+            async fn sqlite() {
+                body(crate::helpers::Backend::Sqlite).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                body(crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+pub fn postgres_base_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Removes the test's database when the test ends.
+enum DbGuard {
+    Sqlite(PathBuf),
+    Postgres { base_url: String, schema: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Self::Postgres { base_url, schema } => {
+                if let Ok(mut conn) = PgConnection::establish(base_url) {
+                    let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+                }
+            }
+        }
+    }
+}
+
+/// A fresh, empty database of the backend; returns its URL and the guard that removes it.
+fn fresh_database(backend: Backend) -> (DatabaseUrl, DbGuard) {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join("customer-service-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("{id}.sqlite3"));
+            (
+                DatabaseUrl::Sqlite(SqliteTarget::File(path.clone())),
+                DbGuard::Sqlite(path),
+            )
+        }
+        Backend::Postgres => {
+            let base_url = postgres_base_url();
+            let schema = format!("test_{id}");
+            let mut conn = PgConnection::establish(&base_url).unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL is not reachable at {base_url}: {e}\n\
+                     Start it, set TEST_POSTGRES_URL, or run scripts/test (which skips the \
+                     PostgreSQL tests when no server answers)."
+                )
+            });
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .expect("create test schema");
+            let separator = if base_url.contains('?') { '&' } else { '?' };
+            let url = format!("{base_url}{separator}options=-csearch_path%3D{schema}");
+            (
+                DatabaseUrl::Postgres(url),
+                DbGuard::Postgres { base_url, schema },
+            )
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _guard: DbGuard,
+}
+
+/// Settings for tests: fast hashing, one HTTP worker, short database timeouts.
+pub fn test_settings(database_url: DatabaseUrl) -> Settings {
+    let mut s = Settings::with_database(database_url);
+    s.bind_address = "127.0.0.1:0".parse().unwrap();
+    s.http_workers = 1;
+    s.bcrypt_cost = 4;
+    s.hashing_threads = 2;
+    s.db_connect_timeout = std::time::Duration::from_secs(2);
+    s
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let (url, guard) = fresh_database(backend);
+    let mut settings = test_settings(url);
+    configure(&mut settings);
+    start(settings, guard).await
+}
+
+/// Starts the app on a fresh schema reached through `url` (a relay to the test server), so a
+/// test can take the database away. The schema is created and dropped through the direct URL.
+pub async fn spawn_app_with_postgres_url(url: &str) -> TestApp {
+    let (direct, guard) = fresh_database(Backend::Postgres);
+    let DatabaseUrl::Postgres(direct) = direct else {
+        unreachable!()
+    };
+    let options = direct.split_once("options=").expect("schema option").1;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let settings = test_settings(DatabaseUrl::Postgres(format!(
+        "{url}{separator}options={options}"
+    )));
+    start(settings, guard).await
+}
+
+async fn start(settings: Settings, guard: DbGuard) -> TestApp {
+    let app = Application::build(settings)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        state,
+        _guard: guard,
+    }
+}
+
+/// The seed's create-customer request, verbatim (shared/seeds/001_fe899c39b3cb1406.txt).
+pub const SEED_CREATE: &str = r#"{
+  "customer": {
+    "email": "jdoe@example.com",
+    "firstname": "Jane",
+    "lastname": "Doe",
+    "addresses": [{
+      "defaultShipping": true,
+      "defaultBilling": true,
+      "firstname": "Jane",
+      "lastname": "Doe",
+      "region": {
+        "regionCode": "NY",
+        "region": "New York",
+                                "regionId":43
+      },
+      "postcode": "10755",
+      "street": ["123 Oak Ave"],
+      "city": "Purchase",
+      "telephone": "512-555-1111",
+      "countryId": "US"
+    }]
+  },
+  "password": "Password1"
+}"#;
+
+/// A response: status and parsed JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub content_type: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = resp.text().await.expect("body read");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {text:?}"));
+        Reply {
+            status,
+            body,
+            content_type,
+        }
+    }
+
+    /// POST a raw JSON text with `Content-Type: application/json`.
+    pub async fn post_raw(&self, path: &str, json: &str) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("Content-Type", "application/json")
+                .body(json.to_owned()),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, json: &Value) -> Reply {
+        self.post_raw(path, &json.to_string()).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        self.send(req).await
+    }
+
+    pub async fn request(&self, req: reqwest::RequestBuilder) -> Reply {
+        self.send(req).await
+    }
+
+    /// Creates the seed customer; panics unless it succeeds.
+    pub async fn create_seed_customer(&self) -> Value {
+        let reply = self
+            .post_raw("/rest/default/V1/customers", SEED_CREATE)
+            .await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        reply.body
+    }
+
+    /// Asks for a customer token; returns the reply.
+    pub async fn token_reply(&self, username: &str, password: &str) -> Reply {
+        self.post(
+            "/rest/V1/integration/customer/token",
+            &serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// A token for the seed customer.
+    pub async fn seed_token(&self) -> String {
+        let reply = self.token_reply("jdoe@example.com", "Password1").await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        reply
+            .body
+            .as_str()
+            .expect("token is a JSON string")
+            .to_owned()
+    }
+}
+
+/// Magento's error body for a message without parameters.
+pub fn error(message: &str) -> Value {
+    serde_json::json!({ "message": message })
+}
+
+/// `"%fieldName" is required. Enter and try again.`
+pub fn required(field: &str) -> Value {
+    serde_json::json!({
+        "message": "\"%fieldName\" is required. Enter and try again.",
+        "parameters": {"fieldName": field}
+    })
+}
+
+/// The 401 that Magento's ACL gives for the route's resources.
+pub fn not_authorized(resources: &str) -> Value {
+    serde_json::json!({
+        "message": "The consumer isn't authorized to access %resources.",
+        "parameters": {"resources": resources}
+    })
+}

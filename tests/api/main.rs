@@ -1,0 +1,11 @@
+//! HTTP tests against the real application: each test binds port 0 on a fresh database and
+//! runs once on SQLite and once on PostgreSQL (`<test>::sqlite` / `<test>::postgres`).
+
+#[macro_use]
+mod helpers;
+
+mod customers;
+mod health;
+mod routing;
+mod schema;
+mod tokens;
