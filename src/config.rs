@@ -66,6 +66,29 @@ pub struct Settings {
     pub lockout_duration: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Magento `checkout/options/enable_guest_checkout_login`: when false (the default),
+    /// e-mail availability always answers `true` and password-reset requests never reveal
+    /// whether an account exists.
+    pub guest_checkout_login: bool,
+    /// Magento `customer/create_account/confirm`: new accounts must confirm their e-mail
+    /// before they can sign in.
+    pub confirmation_required: bool,
+    /// Magento `customer/password/reset_link_expiration_period` (2 hours).
+    pub reset_token_lifetime_hours: i64,
+    /// Magento `customer/password/max_number_password_reset_requests` per hour (5; 0 = no limit).
+    pub reset_max_requests_per_hour: u32,
+    /// Magento `customer/password/min_time_between_password_reset_requests` (10 minutes; 0 = none).
+    pub reset_min_interval: Duration,
+    /// Magento `contact/email/recipient_email`, named in the reset rate-limit message.
+    pub contact_email: String,
+    /// Sender of outgoing mail.
+    pub mail_from: String,
+    /// `smtp://host:port` or `smtps://user:pass@host:port`; without it mail is written as
+    /// `.eml` files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    pub mail_dir: PathBuf,
+    /// Storefront base URL for links in e-mails when the request gives no `redirectUrl`.
+    pub storefront_url: String,
 }
 
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
@@ -111,6 +134,16 @@ impl Settings {
             lockout_failures: 10,
             lockout_duration: Duration::from_secs(600),
             max_body_bytes: 1024 * 1024,
+            guest_checkout_login: false,
+            confirmation_required: false,
+            reset_token_lifetime_hours: 2,
+            reset_max_requests_per_hour: 5,
+            reset_min_interval: Duration::from_secs(600),
+            contact_email: "hello@example.com".into(),
+            mail_from: "Main Website <general@example.com>".into(),
+            smtp_url: None,
+            mail_dir: PathBuf::from("data/mail"),
+            storefront_url: "http://127.0.0.1:8080/".into(),
         }
     }
 
@@ -219,7 +252,76 @@ impl Settings {
             64 * 1024 * 1024,
             s.max_body_bytes,
         )?;
+        s.guest_checkout_login = flag("GUEST_CHECKOUT_LOGIN", get("GUEST_CHECKOUT_LOGIN"))?;
+        s.confirmation_required = flag(
+            "ACCOUNT_CONFIRMATION_REQUIRED",
+            get("ACCOUNT_CONFIRMATION_REQUIRED"),
+        )?;
+        s.reset_token_lifetime_hours = num(
+            "RESET_TOKEN_LIFETIME_HOURS",
+            get("RESET_TOKEN_LIFETIME_HOURS"),
+            1,
+            24 * 365,
+            2,
+        )?;
+        s.reset_max_requests_per_hour = num(
+            "PASSWORD_RESET_MAX_REQUESTS_PER_HOUR",
+            get("PASSWORD_RESET_MAX_REQUESTS_PER_HOUR"),
+            0,
+            100_000,
+            5,
+        )?;
+        s.reset_min_interval = Duration::from_secs(num(
+            "PASSWORD_RESET_MIN_INTERVAL_SECONDS",
+            get("PASSWORD_RESET_MIN_INTERVAL_SECONDS"),
+            0,
+            86400,
+            600,
+        )?);
+        if let Some(v) = get("CONTACT_EMAIL") {
+            s.contact_email = v.to_owned();
+        }
+        if let Some(v) = get("MAIL_FROM") {
+            s.mail_from = v.to_owned();
+        }
+        if let Some(v) = get("SMTP_URL") {
+            if !(v.starts_with("smtp://") || v.starts_with("smtps://")) {
+                return Err(ConfigError {
+                    var: "SMTP_URL",
+                    value: redact_url(v),
+                    reason: "must start with smtp:// or smtps://".into(),
+                });
+            }
+            s.smtp_url = Some(v.to_owned());
+        }
+        if let Some(v) = get("MAIL_DIR") {
+            s.mail_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("STOREFRONT_URL") {
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(ConfigError {
+                    var: "STOREFRONT_URL",
+                    value: v.to_owned(),
+                    reason: "must be an http:// or https:// URL".into(),
+                });
+            }
+            s.storefront_url = v.to_owned();
+        }
         Ok(s)
+    }
+}
+
+/// A yes/no setting: 1/0, true/false, yes/no, on/off.
+fn flag(var: &'static str, raw: Option<&str>) -> Result<bool, ConfigError> {
+    match raw.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(false),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError {
+            var,
+            value: other.to_owned(),
+            reason: "expected 1/0, true/false, yes/no or on/off".into(),
+        }),
     }
 }
 
@@ -292,6 +394,21 @@ mod tests {
         let err =
             Settings::from_vars(&vars(&[("CUSTOMER_TOKEN_LIFETIME_SECONDS", "soon")])).unwrap_err();
         assert!(err.to_string().contains("CUSTOMER_TOKEN_LIFETIME_SECONDS"));
+        let err = Settings::from_vars(&vars(&[("GUEST_CHECKOUT_LOGIN", "maybe")])).unwrap_err();
+        assert_eq!(err.var, "GUEST_CHECKOUT_LOGIN");
+        let err = Settings::from_vars(&vars(&[("SMTP_URL", "mail.example.com")])).unwrap_err();
+        assert_eq!(err.var, "SMTP_URL");
+    }
+
+    #[test]
+    fn flags_read_common_spellings() {
+        let s = Settings::from_vars(&vars(&[
+            ("GUEST_CHECKOUT_LOGIN", "1"),
+            ("ACCOUNT_CONFIRMATION_REQUIRED", "true"),
+        ]))
+        .unwrap();
+        assert!(s.guest_checkout_login && s.confirmation_required);
+        assert!(!Settings::from_vars(&vars(&[])).unwrap().confirmation_required);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod input;
 pub mod json;
+pub mod mail;
 pub mod routes;
 pub mod startup;
 pub mod wire;

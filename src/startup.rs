@@ -4,6 +4,7 @@
 use crate::auth::{password::Hasher, rest_context};
 use crate::config::Settings;
 use crate::db::{self, Db, DbSetupError, scopes::Scopes};
+use crate::mail::{MailSetupError, Mailer};
 use crate::routes;
 use actix_web::dev::Server;
 use actix_web::middleware::{Logger, from_fn};
@@ -18,12 +19,15 @@ pub struct AppState {
     pub scopes: Arc<Scopes>,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
+    pub mailer: Mailer,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DbSetupError),
+    #[error(transparent)]
+    Mail(#[from] MailSetupError),
     #[error("cannot read the store configuration: {0}")]
     Scopes(#[from] diesel::result::Error),
     #[error("cannot listen on {0}: {1}")]
@@ -69,6 +73,7 @@ fn loggable_path(path: &str) -> String {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let mailer = Mailer::from_settings(&settings)?;
         let prepare_settings = settings.clone();
         let (db, scopes) =
             actix_web::rt::task::spawn_blocking(move || prepare_database(&prepare_settings))
@@ -81,6 +86,7 @@ impl Application {
             db,
             scopes: Arc::new(scopes),
             hasher: Hasher::new(settings.bcrypt_cost, settings.hashing_threads),
+            mailer,
             settings: Arc::new(settings),
         };
         let server = run(listener, state.clone()).map_err(StartupError::Server)?;

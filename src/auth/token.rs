@@ -33,6 +33,19 @@ pub fn issue() -> IssuedToken {
     IssuedToken { plain, hash }
 }
 
+const KEY_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A one-time key for e-mail links (password reset, account confirmation): 32 characters of
+/// `[A-Za-z0-9]` like Magento's, from the same CSPRNG, stored only as its SHA-256.
+pub fn issue_key() -> IssuedToken {
+    let mut rng = rand::rng();
+    let plain: String = (0..TOKEN_LENGTH)
+        .map(|_| KEY_ALPHABET[rng.random_range(0..KEY_ALPHABET.len())] as char)
+        .collect();
+    let hash = hash(&plain);
+    IssuedToken { plain, hash }
+}
+
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

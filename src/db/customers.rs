@@ -3,7 +3,7 @@
 
 use super::DbConnection;
 use super::schema::{customer_addresses, customers};
-use crate::domain::address::ValidAddress;
+use crate::domain::address::{AddressInput, AddressRegion, RegionInput, ValidAddress};
 use crate::domain::customer::ValidCustomer;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -89,12 +89,13 @@ struct NewCustomerRow<'a> {
     gender: Option<i16>,
     taxvat: Option<&'a str>,
     password_hash: Option<&'a str>,
+    confirmation: Option<&'a str>,
     is_subscribed: bool,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = customer_addresses)]
-struct NewAddressRow<'a> {
+pub(super) struct NewAddressRow<'a> {
     customer_id: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -124,6 +125,14 @@ pub struct AccountPlacement {
     pub created_in: String,
 }
 
+/// Secrets a new account starts with, both already hashed.
+#[derive(Debug, Clone, Default)]
+pub struct InitialSecrets {
+    pub password_hash: Option<String>,
+    /// Set when the account must confirm its e-mail first.
+    pub confirmation_hash: Option<String>,
+}
+
 /// Why a create failed in the database.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -147,7 +156,11 @@ pub fn find_id_by_email(
         .optional()
 }
 
-fn new_address_row(customer_id: i32, a: &ValidAddress, now: NaiveDateTime) -> NewAddressRow<'_> {
+pub(super) fn new_address_row(
+    customer_id: i32,
+    a: &ValidAddress,
+    now: NaiveDateTime,
+) -> NewAddressRow<'_> {
     NewAddressRow {
         customer_id,
         created_at: now,
@@ -176,7 +189,7 @@ pub fn create_with_addresses(
     conn: &mut DbConnection,
     customer: &ValidCustomer,
     placement: &AccountPlacement,
-    password_hash: Option<&str>,
+    secrets: &InitialSecrets,
     addresses: &[ValidAddress],
     now: NaiveDateTime,
 ) -> Result<i32, CreateError> {
@@ -202,7 +215,8 @@ pub fn create_with_addresses(
                 dob: customer.dob,
                 gender: customer.gender,
                 taxvat: customer.taxvat.as_deref(),
-                password_hash,
+                password_hash: secrets.password_hash.as_deref(),
+                confirmation: secrets.confirmation_hash.as_deref(),
                 is_subscribed: customer.is_subscribed,
             })
             .returning(customers::entity_id)
@@ -268,6 +282,8 @@ pub struct LoginCandidate {
     pub password_hash: Option<String>,
     pub is_active: bool,
     pub lock_expires: Option<NaiveDateTime>,
+    /// Set while the account has not confirmed its e-mail.
+    pub confirmation: Option<String>,
 }
 
 pub fn find_login_candidate(
@@ -283,6 +299,7 @@ pub fn find_login_candidate(
             customers::password_hash,
             customers::is_active,
             customers::lock_expires,
+            customers::confirmation,
         ))
         .first(conn)
         .optional()
@@ -347,4 +364,134 @@ pub fn clear_login_failures(conn: &mut DbConnection, customer_id: i32) -> QueryR
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The customer with this e-mail in the website.
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email_normalized: &str,
+    website_id: i32,
+) -> QueryResult<Option<CustomerRow>> {
+    customers::table
+        .filter(customers::email_normalized.eq(email_normalized))
+        .filter(customers::website_id.eq(website_id))
+        .select(CustomerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Option<CustomerRow>> {
+    customers::table
+        .find(customer_id)
+        .select(CustomerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The fields a customer changes about themselves. `None` leaves a column as it is;
+/// `Some(None)` clears it (Magento writes only the attributes the request carries).
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = customers)]
+pub struct CustomerChanges {
+    pub updated_at: Option<NaiveDateTime>,
+    pub email: Option<String>,
+    pub email_normalized: Option<String>,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub middlename: Option<Option<String>>,
+    pub prefix: Option<Option<String>>,
+    pub suffix: Option<Option<String>>,
+    pub dob: Option<Option<NaiveDate>>,
+    pub gender: Option<Option<i16>>,
+    pub taxvat: Option<Option<String>>,
+    pub disable_auto_group_change: Option<i16>,
+    pub is_subscribed: Option<bool>,
+    pub default_billing: Option<Option<i32>>,
+    pub default_shipping: Option<Option<i32>>,
+    pub password_hash: Option<Option<String>>,
+    pub confirmation: Option<Option<String>>,
+    pub rp_token_hash: Option<Option<String>>,
+    pub rp_token_created_at: Option<Option<NaiveDateTime>>,
+    pub failures_num: Option<i32>,
+    pub first_failure: Option<Option<NaiveDateTime>>,
+    pub lock_expires: Option<Option<NaiveDateTime>>,
+}
+
+impl CustomerChanges {
+    /// A new password: the reset token is spent.
+    pub fn password(hash: String, now: NaiveDateTime) -> Self {
+        Self {
+            updated_at: Some(now),
+            password_hash: Some(Some(hash)),
+            rp_token_hash: Some(None),
+            rp_token_created_at: Some(None),
+            ..Self::default()
+        }
+    }
+
+    /// Clears the lockout counters, as a successful sign-in or password reset does.
+    pub fn unlocked(mut self) -> Self {
+        self.failures_num = Some(0);
+        self.first_failure = Some(None);
+        self.lock_expires = Some(None);
+        self
+    }
+}
+
+pub fn update(conn: &mut DbConnection, customer_id: i32, changes: &CustomerChanges) -> QueryResult<()> {
+    diesel::update(customers::table.find(customer_id))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+impl AddressRow {
+    /// The stored address as input, so a partial update can overlay what the request sends
+    /// (Magento's address save keeps the attributes a request leaves out).
+    pub fn as_input(&self) -> AddressInput {
+        let region = AddressRegion::from_stored(self.region_id, &self.country_id, self.region.as_deref());
+        AddressInput {
+            id: Some(i64::from(self.entity_id)),
+            customer_id: Some(i64::from(self.customer_id)),
+            region: Some(RegionInput {
+                region_code: None,
+                region: region.name().map(str::to_owned),
+                region_id: Some(i64::from(region.id())),
+            }),
+            region_id: Some(i64::from(region.id())),
+            country_id: Some(self.country_id.clone()),
+            street: Some(self.street.split('\n').map(str::to_owned).collect()),
+            company: self.company.clone(),
+            telephone: self.telephone.clone(),
+            fax: self.fax.clone(),
+            postcode: self.postcode.clone(),
+            city: Some(self.city.clone()),
+            firstname: Some(self.firstname.clone()),
+            lastname: Some(self.lastname.clone()),
+            middlename: self.middlename.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            vat_id: self.vat_id.clone(),
+            default_shipping: None,
+            default_billing: None,
+        }
+    }
+}
+
+impl CustomerRow {
+    /// The customer's full name as Magento's `Customer::getName` builds it.
+    pub fn full_name(&self) -> String {
+        [
+            self.prefix.as_deref(),
+            Some(self.firstname.as_str()),
+            self.middlename.as_deref(),
+            Some(self.lastname.as_str()),
+            self.suffix.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
 }

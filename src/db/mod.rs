@@ -2,7 +2,9 @@
 //! scheme), an r2d2 pool, embedded migrations, and `Db::run`, which is how every query leaves
 //! the async workers.
 
+pub mod addresses;
 pub mod customers;
+pub mod password_resets;
 pub mod schema;
 pub mod scopes;
 pub mod tokens;
@@ -172,6 +174,36 @@ impl Db {
             Ok(())
         })
         .await
+    }
+}
+
+/// Runs `f` in a transaction that takes the write lock up front. On SQLite a deferred
+/// transaction that reads and then writes can fail at once with SQLITE_BUSY when another
+/// writer commits in between; `BEGIN IMMEDIATE` makes it queue (busy_timeout) instead.
+/// On PostgreSQL it is an ordinary transaction.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    let result = f(conn);
+    let end = match (conn, result.is_ok()) {
+        (DbConnection::Sqlite(c), true) => AnsiTransactionManager::commit_transaction(c),
+        (DbConnection::Sqlite(c), false) => AnsiTransactionManager::rollback_transaction(c),
+        (DbConnection::Pg(c), true) => AnsiTransactionManager::commit_transaction(c),
+        (DbConnection::Pg(c), false) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    match (result, end) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Ok(_), Err(e)) => Err(e.into()),
+        (Err(e), _) => Err(e),
     }
 }
 

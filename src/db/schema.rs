@@ -124,6 +124,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_reset_requests (id) {
+        id -> Integer,
+        email -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(access_tokens -> customers (customer_id));
 
@@ -136,4 +145,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_addresses,
     access_tokens,
     token_request_log,
+    password_reset_requests,
 );

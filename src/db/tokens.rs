@@ -62,6 +62,33 @@ pub fn find_live_customer_token(
         .optional()
 }
 
+/// Revokes one token (the one a caller signs out with).
+pub fn revoke(conn: &mut DbConnection, token_id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(access_tokens::table.find(token_id))
+        .filter(access_tokens::revoked_at.is_null())
+        .set(access_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every live token of a customer, except `keep` (the caller's own, when it stays).
+/// Returns how many were revoked.
+pub fn revoke_all_of_customer(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    keep: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        access_tokens::table
+            .filter(access_tokens::customer_id.eq(customer_id))
+            .filter(access_tokens::revoked_at.is_null())
+            .filter(access_tokens::id.ne(keep.unwrap_or(0))),
+    )
+    .set(access_tokens::revoked_at.eq(now))
+    .execute(conn)
+}
+
 /// Whether the username is locked out of the token endpoint (Magento RequestThrottler).
 pub fn is_throttled(
     conn: &mut DbConnection,

@@ -16,6 +16,33 @@ pub struct Region {
 
 include!(concat!(env!("OUT_DIR"), "/regions.rs"));
 
+/// A country Magento knows: ISO 3166 codes and its English (CLDR) name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    pub id: &'static str,
+    pub iso3: &'static str,
+    pub name: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/countries.rs"));
+
+/// The allowed countries, ordered by id (Magento's collection order).
+pub fn allowed_countries() -> impl Iterator<Item = &'static Country> {
+    let mut list: Vec<&'static Country> = COUNTRIES
+        .iter()
+        .filter(|c| is_country_allowed(c.id))
+        .collect();
+    list.sort_by_key(|c| c.id);
+    list.into_iter()
+}
+
+/// An allowed country by its two-letter id, matched case-insensitively as MySQL's collation does.
+pub fn allowed_country(id: &str) -> Option<&'static Country> {
+    COUNTRIES
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id) && is_country_allowed(c.id))
+}
+
 /// `general/country/allow` default (Directory/etc/config.xml, unchanged 2.4.0-2.4.8).
 const ALLOWED_COUNTRIES: &[&str] = &[
     "AF", "AL", "DZ", "AS", "AD", "AO", "AI", "AQ", "AG", "AR", "AM", "AW", "AU", "AT", "AX", "AZ",
@@ -126,6 +153,15 @@ mod tests {
         assert_eq!(find_region("US", "AE").unwrap().id, 6);
         assert!(find_region("CA", "NY").is_none());
         assert!(find_region("US", " ").is_none());
+    }
+
+    #[test]
+    fn every_allowed_country_has_codes_and_a_name() {
+        assert_eq!(allowed_countries().count(), 251);
+        let us = allowed_country("us").unwrap();
+        assert_eq!((us.id, us.iso3, us.name), ("US", "USA", "United States"));
+        assert_eq!(allowed_country("XK").unwrap().iso3, "XKX");
+        assert!(allowed_country("ZZ").is_none());
     }
 
     #[test]

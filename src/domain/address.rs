@@ -120,6 +120,36 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 impl AddressInput {
+    /// This input laid over a stored address: fields the request sends replace the stored
+    /// ones. A request that names a region or region id replaces the whole stored region.
+    pub fn overlaid_on(&self, stored: AddressInput) -> AddressInput {
+        fn pick<T: Clone>(given: &Option<T>, stored: Option<T>) -> Option<T> {
+            given.clone().or(stored)
+        }
+        let region_given = self.region.is_some() || self.region_id.is_some();
+        AddressInput {
+            id: pick(&self.id, stored.id),
+            customer_id: stored.customer_id,
+            region: if region_given { self.region.clone() } else { stored.region },
+            region_id: if region_given { self.region_id } else { stored.region_id },
+            country_id: pick(&self.country_id, stored.country_id),
+            street: pick(&self.street, stored.street),
+            company: pick(&self.company, stored.company),
+            telephone: pick(&self.telephone, stored.telephone),
+            fax: pick(&self.fax, stored.fax),
+            postcode: pick(&self.postcode, stored.postcode),
+            city: pick(&self.city, stored.city),
+            firstname: pick(&self.firstname, stored.firstname),
+            lastname: pick(&self.lastname, stored.lastname),
+            middlename: pick(&self.middlename, stored.middlename),
+            prefix: pick(&self.prefix, stored.prefix),
+            suffix: pick(&self.suffix, stored.suffix),
+            vat_id: pick(&self.vat_id, stored.vat_id),
+            default_shipping: self.default_shipping,
+            default_billing: self.default_billing,
+        }
+    }
+
     /// Validates and resolves the address. Errors come as Magento raises them: the General and
     /// Country validators' messages aggregated (400, `errors` when several), and only when
     /// those pass, the entity validators' messages joined by newlines.

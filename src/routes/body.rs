@@ -3,6 +3,7 @@
 //! must be JSON in UTF-8 and the JSON must decode, each failure with Magento's message.
 
 use crate::error::{ApiError, Phrase};
+use crate::input::{to_string, top_level};
 use crate::startup::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -86,6 +87,30 @@ impl FromRequest for RequestInput {
                 Err(_) => Err(ApiError::Input(Phrase::new("Decoding error."))),
             }
         })
+    }
+}
+
+/// Reads the required string parameters of a body; missing or empty ones are reported
+/// together, as Magento's aggregate input error.
+pub fn required_strings<const N: usize>(
+    input: &serde_json::Map<String, Value>,
+    names: [&str; N],
+) -> Result<[String; N], ApiError> {
+    let mut values: [String; N] = std::array::from_fn(|_| String::new());
+    let mut missing = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        values[i] = top_level(input, name)
+            .map(|v| to_string(None, v))
+            .transpose()?
+            .unwrap_or_default();
+        if values[i].is_empty() {
+            missing.push(Phrase::required(name));
+        }
+    }
+    if missing.is_empty() {
+        Ok(values)
+    } else {
+        Err(ApiError::input_errors(missing))
     }
 }
 

@@ -1,14 +1,15 @@
 //! `POST /V1/customers`: Magento's AccountManagement::createAccount, in Magento's order of
 //! checks (contract §5.1), with the customer and its addresses written in one transaction.
 
-use super::body::RequestInput;
-use crate::auth::{Caller, StoreContext};
-use crate::db::customers::{self as queries, AccountPlacement, CreateError};
+use super::body::{RequestInput, required_strings};
+use crate::auth::{Caller, StoreContext, token};
+use crate::db::customers::{self as queries, AccountPlacement, CreateError, InitialSecrets};
 use crate::db::{self, scopes::Scopes};
 use crate::domain::customer::CustomerInput;
 use crate::error::{ApiError, Phrase};
 use crate::input::{dedupe_case_insensitive_keys, to_string, top_level};
 use crate::json;
+use crate::mail::templates::{self, Recipient};
 use crate::startup::AppState;
 use crate::wire::customer::{CustomerResponse, parse_customer};
 use actix_web::{HttpResponse, web};
@@ -99,7 +100,7 @@ pub async fn create_customer(
         .map(|v| to_string(None, v))
         .transpose()?;
     // Only used in e-mails; still type-checked as Magento does.
-    top_level(&input, "redirectUrl")
+    let redirect_url = top_level(&input, "redirectUrl")
         .map(|v| to_string(None, v))
         .transpose()?;
     let customer = customer.ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
@@ -161,9 +162,17 @@ pub async fn create_customer(
     let attributes = attributes?;
     let addresses = addresses?;
 
-    let password_hash = match password {
-        Some(p) => Some(state.hasher.hash(p.expose().to_owned()).await?),
-        None => None,
+    let secrets = InitialSecrets {
+        password_hash: match password {
+            Some(p) => Some(state.hasher.hash(p.expose().to_owned()).await?),
+            None => None,
+        },
+        confirmation_hash: None,
+    };
+    let confirmation_key = state.settings.confirmation_required.then(token::issue_key);
+    let secrets = InitialSecrets {
+        confirmation_hash: confirmation_key.as_ref().map(|k| k.hash.clone()),
+        ..secrets
     };
     let now = db::now_seconds();
     let (row, address_rows) = state
@@ -173,7 +182,7 @@ pub async fn create_customer(
                 conn,
                 &attributes,
                 &placement,
-                password_hash.as_deref(),
+                &secrets,
                 &addresses,
                 now,
             )
@@ -185,10 +194,42 @@ pub async fn create_customer(
                 .ok_or_else(|| ApiError::internal(format!("customer {id} vanished after insert")))
         })
         .await?;
-    let mut response = CustomerResponse::from_rows(&row, &address_rows);
-    // AccountManagementApi never returns the confirmation key to the anonymous caller.
-    response.confirmation = None;
-    Ok(json::ok(&response))
+    // Mail failures never fail the sign-up (Magento ignores them too); they are logged.
+    let recipient = Recipient {
+        customer_id: row.entity_id,
+        email: &row.email,
+        name: row.full_name(),
+        store_name: &row.created_in,
+    };
+    let storefront = &state.settings.storefront_url;
+    let mail = match &confirmation_key {
+        Some(key) => templates::confirmation(&recipient, &key.plain, storefront, redirect_url.as_deref()),
+        None => templates::welcome(&recipient, storefront, redirect_url.as_deref()),
+    };
+    state.mailer.send(mail).await;
+    Ok(json::ok(&CustomerResponse::from_rows(&row, &address_rows)))
+}
+
+/// `POST /V1/customers/isEmailAvailable` (AccountManagement::isEmailAvailable). Like Magento
+/// by default, always `true`, so the call cannot be used to find out who has an account; with
+/// `GUEST_CHECKOUT_LOGIN` on, `false` for an e-mail with an account in the website.
+pub async fn is_email_available(
+    state: web::Data<AppState>,
+    store: StoreContext,
+    body: RequestInput,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let [email] = required_strings(&input, ["customerEmail"])?;
+    let website_id = super::request_website(&state, &store, &input)?;
+    if !state.settings.guest_checkout_login {
+        return Ok(json::ok(&true));
+    }
+    let normalized = crate::domain::email::normalize(&email);
+    let existing = state
+        .db
+        .run(move |conn| Ok(queries::find_id_by_email(conn, &normalized, website_id)?))
+        .await?;
+    Ok(json::ok(&existing.is_none()))
 }
 
 #[cfg(test)]

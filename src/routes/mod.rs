@@ -1,12 +1,19 @@
 //! HTTP handlers, one module per resource, and the REST route table.
 
 pub mod body;
+pub mod confirmation;
 pub mod customers;
+pub mod directory;
 pub mod health;
 pub mod me;
+pub mod password_reset;
 pub mod tokens;
 
+use crate::auth::StoreContext;
 use crate::error::ApiError;
+use crate::input::{to_int, top_level};
+use crate::startup::AppState;
+use serde_json::Value;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
@@ -14,9 +21,56 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
 pub fn v1(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::post().to(customers::create_customer))
         .route("/customers/me", web::get().to(me::get_current_customer))
+        .route("/customers/me", web::put().to(me::save_current_customer))
+        .route("/customers/me/password", web::put().to(me::change_password))
+        .route(
+            "/customers/me/billingAddress",
+            web::get().to(me::default_billing_address),
+        )
+        .route(
+            "/customers/me/shippingAddress",
+            web::get().to(me::default_shipping_address),
+        )
+        .route(
+            "/customers/me/activate",
+            web::put().to(confirmation::activate_current_customer),
+        )
+        .route(
+            "/customers/me/tokens",
+            web::delete().to(tokens::revoke_all_customer_tokens),
+        )
+        .route(
+            "/customers/isEmailAvailable",
+            web::post().to(customers::is_email_available),
+        )
+        .route(
+            "/customers/password",
+            web::put().to(password_reset::initiate_password_reset),
+        )
+        .route(
+            "/customers/resetPassword",
+            web::post().to(password_reset::reset_password),
+        )
+        .route(
+            "/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}",
+            web::get().to(password_reset::validate_reset_link),
+        )
+        .route(
+            "/customers/{email}/activate",
+            web::put().to(confirmation::activate_by_email),
+        )
         .route(
             "/integration/customer/token",
             web::post().to(tokens::issue_customer_token),
+        )
+        .route(
+            "/integration/customer/revoke-customer-token",
+            web::post().to(tokens::revoke_customer_token),
+        )
+        .route("/directory/countries", web::get().to(directory::countries))
+        .route(
+            "/directory/countries/{countryId}",
+            web::get().to(directory::country),
         );
 }
 
@@ -29,3 +83,18 @@ pub async fn no_route(req: HttpRequest) -> HttpResponse {
     }
     .error_response()
 }
+
+/// The website a call addresses: an explicit `websiteId`, else the store view's
+/// (`/rest/all/`: the default website).
+pub fn request_website(
+    state: &AppState,
+    store: &StoreContext,
+    input: &serde_json::Map<String, Value>,
+) -> Result<i32, ApiError> {
+    match top_level(input, "websiteId") {
+        Some(v) => Ok(i32::try_from(to_int(None, v)?).unwrap_or(-1)),
+        None if store.is_admin => Ok(state.scopes.default_store().website_id),
+        None => Ok(store.website_id),
+    }
+}
+

@@ -2,12 +2,11 @@
 //! Magento's order (contract §7.1, §7.4, §7.5): input check, per-username throttle, then
 //! authentication; every authentication failure gets the same 401 body in about the same time.
 
-use super::body::RequestInput;
-use crate::auth::{StoreContext, token};
+use super::body::{RequestInput, required_strings};
+use crate::auth::{AuthenticatedCustomer, StoreContext, token};
 use crate::db::{self, customers as customer_queries, tokens as token_queries};
 use crate::domain::email::normalize;
 use crate::error::{ApiError, Phrase};
-use crate::input::{to_string, top_level};
 use crate::json;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, web};
@@ -24,22 +23,7 @@ pub async fn issue_customer_token(
     store: StoreContext,
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.0;
-    let read = |name: &str| {
-        top_level(&input, name)
-            .map(|v| to_string(None, v))
-            .transpose()
-            .map(Option::unwrap_or_default)
-    };
-    let (username, password) = (read("username")?, read("password")?);
-    let missing: Vec<Phrase> = [("username", &username), ("password", &password)]
-        .into_iter()
-        .filter(|(_, v)| v.is_empty())
-        .map(|(name, _)| Phrase::required(name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::input_errors(missing));
-    }
+    let [username, password] = required_strings(&body.0, ["username", "password"])?;
 
     // `/rest/all/` signs in against the default store view's website, as Magento does.
     let website_id = if store.is_admin {
@@ -82,6 +66,17 @@ pub async fn issue_customer_token(
         .verify(password, usable.and_then(|c| c.password_hash.clone()))
         .await?;
 
+    // Checked only once the password is right, so the answer reveals nothing to a guesser
+    // (Magento 2.4.8 checks it first and so tells anyone that the account exists).
+    if password_ok
+        && state.settings.confirmation_required
+        && usable.is_some_and(|c| c.confirmation.is_some())
+    {
+        return Err(ApiError::Unauthorized(Phrase::new(
+            "This account isn't confirmed. Verify and try again.",
+        )));
+    }
+
     let settings = state.settings.clone();
     let issued = token::issue();
     let token_hash = issued.hash.clone();
@@ -121,4 +116,35 @@ pub async fn issue_customer_token(
         return Err(sign_in_failed());
     }
     Ok(json::ok(&issued.plain))
+}
+
+/// `POST /V1/integration/customer/revoke-customer-token`: signs out the token that makes the
+/// call, and only it (Magento revokes every token of the customer; per-token sign-out is what
+/// its users ask for). `DELETE /V1/customers/me/tokens` signs out everywhere.
+pub async fn revoke_customer_token(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+) -> Result<HttpResponse, ApiError> {
+    let token_id = me.token_id;
+    state
+        .db
+        .run(move |conn| Ok(token_queries::revoke(conn, token_id, db::now())?))
+        .await?;
+    Ok(json::ok(&true))
+}
+
+/// `DELETE /V1/customers/me/tokens`: revokes every token of the customer, the caller's too.
+pub async fn revoke_all_customer_tokens(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+) -> Result<HttpResponse, ApiError> {
+    let customer_id = me.customer_id;
+    state
+        .db
+        .run(move |conn| {
+            token_queries::revoke_all_of_customer(conn, customer_id, None, db::now())?;
+            Ok(())
+        })
+        .await?;
+    Ok(json::ok(&true))
 }

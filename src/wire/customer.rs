@@ -219,7 +219,8 @@ pub struct CustomerExtensionResponse {
     pub is_subscribed: bool,
 }
 
-/// `CustomerInterface` as Magento renders it.
+/// `CustomerInterface` as Magento renders it. `confirmation` is never rendered: only its hash
+/// is stored, and the key is a secret sent by mail.
 #[derive(Debug, Serialize)]
 pub struct CustomerResponse {
     pub id: i32,
@@ -228,8 +229,6 @@ pub struct CustomerResponse {
     pub default_billing: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_shipping: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub created_in: String,
@@ -307,7 +306,6 @@ impl CustomerResponse {
             group_id: customer.group_id,
             default_billing: customer.default_billing.map(|id| id.to_string()),
             default_shipping: customer.default_shipping.map(|id| id.to_string()),
-            confirmation: customer.confirmation.clone(),
             created_at: customer.created_at.format(TIME_FORMAT).to_string(),
             updated_at: customer.updated_at.format(TIME_FORMAT).to_string(),
             created_in: customer.created_in.clone(),

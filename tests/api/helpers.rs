@@ -105,7 +105,15 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// Where this app writes mail when no SMTP server is configured.
+    pub mail_dir: PathBuf,
     _guard: DbGuard,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
+    }
 }
 
 /// Settings for tests: fast hashing, one HTTP worker, short database timeouts.
@@ -116,6 +124,9 @@ pub fn test_settings(database_url: DatabaseUrl) -> Settings {
     s.bcrypt_cost = 4;
     s.hashing_threads = 2;
     s.db_connect_timeout = std::time::Duration::from_secs(2);
+    s.mail_dir = std::env::temp_dir()
+        .join("customer-service-tests")
+        .join(format!("mail-{}", uuid::Uuid::new_v4().simple()));
     s
 }
 
@@ -155,6 +166,7 @@ async fn start(settings: Settings, guard: DbGuard) -> TestApp {
     TestApp {
         address,
         client: reqwest::Client::new(),
+        mail_dir: state.settings.mail_dir.clone(),
         state,
         _guard: guard,
     }
