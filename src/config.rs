@@ -408,7 +408,11 @@ mod tests {
         ]))
         .unwrap();
         assert!(s.guest_checkout_login && s.confirmation_required);
-        assert!(!Settings::from_vars(&vars(&[])).unwrap().confirmation_required);
+        assert!(
+            !Settings::from_vars(&vars(&[]))
+                .unwrap()
+                .confirmation_required
+        );
     }
 
     #[test]

@@ -39,12 +39,13 @@ pub enum MailSetupError {
 
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> Result<Self, MailSetupError> {
-        let from: Mailbox = settings
-            .mail_from
-            .parse()
-            .map_err(|e: lettre::address::AddressError| {
-                MailSetupError::From(settings.mail_from.clone(), e.to_string())
-            })?;
+        let from: Mailbox =
+            settings
+                .mail_from
+                .parse()
+                .map_err(|e: lettre::address::AddressError| {
+                    MailSetupError::From(settings.mail_from.clone(), e.to_string())
+                })?;
         let delivery = match &settings.smtp_url {
             Some(url) => Delivery::Smtp(Box::new(
                 SmtpTransport::from_url(url)
@@ -80,7 +81,9 @@ impl Mailer {
     fn send_blocking(&self, mail: Mail) -> Result<(), String> {
         let to = Mailbox::new(
             Some(mail.to_name.clone()).filter(|n| !n.trim().is_empty()),
-            mail.to_email.parse().map_err(|e| format!("recipient: {e}"))?,
+            mail.to_email
+                .parse()
+                .map_err(|e| format!("recipient: {e}"))?,
         );
         let message = Message::builder()
             .from(self.from.clone())
@@ -90,7 +93,10 @@ impl Mailer {
             .body(mail.body)
             .map_err(|e| e.to_string())?;
         match self.delivery.as_ref() {
-            Delivery::Smtp(transport) => transport.send(&message).map(|_| ()).map_err(|e| e.to_string()),
+            Delivery::Smtp(transport) => transport
+                .send(&message)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             Delivery::Files(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 let name = format!(
@@ -113,7 +119,9 @@ fn query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -224,16 +232,31 @@ mod tests {
     #[test]
     fn links_are_built_from_the_storefront_url_or_the_redirect_url() {
         let m = welcome(&jane(), "https://shop.example.com", None);
-        assert!(m.body.contains("https://shop.example.com/customer/account/"));
-        let m = welcome(&jane(), "https://shop.example.com/", Some("https://pwa.example.com/me"));
+        assert!(
+            m.body
+                .contains("https://shop.example.com/customer/account/")
+        );
+        let m = welcome(
+            &jane(),
+            "https://shop.example.com/",
+            Some("https://pwa.example.com/me"),
+        );
         assert!(m.body.contains("https://pwa.example.com/me"));
-        let m = confirmation(&jane(), "abc123", "https://shop.example.com/", Some("https://x.test/a?b=1"));
+        let m = confirmation(
+            &jane(),
+            "abc123",
+            "https://shop.example.com/",
+            Some("https://x.test/a?b=1"),
+        );
         assert!(
             m.body.contains("https://shop.example.com/customer/account/confirm/?id=7&key=abc123&back_url=https%3A%2F%2Fx.test%2Fa%3Fb%3D1"),
             "{}",
             m.body
         );
         let m = reset(&jane(), "tok", "https://shop.example.com/", 2);
-        assert!(m.body.contains("customer/account/createPassword/?id=7&token=tok"));
+        assert!(
+            m.body
+                .contains("customer/account/createPassword/?id=7&token=tok")
+        );
     }
 }

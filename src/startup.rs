@@ -4,6 +4,7 @@
 use crate::auth::{password::Hasher, rest_context};
 use crate::config::Settings;
 use crate::db::{self, Db, DbSetupError, scopes::Scopes};
+use crate::error::ApiError;
 use crate::mail::{MailSetupError, Mailer};
 use crate::routes;
 use actix_web::dev::Server;
@@ -124,6 +125,12 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         };
         App::new()
             .app_data(data.clone())
+            // Handlers read path and query parameters themselves; should an actix extractor
+            // ever fail, it still answers in Magento's error body, never in plain text.
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                ApiError::Input(crate::error::Phrase::new(e.to_string())).into()
+            }))
             // Method and path only: no query string, no headers, so no token or password
             // reaches the log.
             .wrap(

@@ -83,8 +83,10 @@ pub fn update(
 
 pub fn delete(conn: &mut DbConnection, address_ids: &[i32]) -> QueryResult<()> {
     if !address_ids.is_empty() {
-        diesel::delete(customer_addresses::table.filter(customer_addresses::entity_id.eq_any(address_ids)))
-            .execute(conn)?;
+        diesel::delete(
+            customer_addresses::table.filter(customer_addresses::entity_id.eq_any(address_ids)),
+        )
+        .execute(conn)?;
     }
     Ok(())
 }

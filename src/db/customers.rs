@@ -438,7 +438,11 @@ impl CustomerChanges {
     }
 }
 
-pub fn update(conn: &mut DbConnection, customer_id: i32, changes: &CustomerChanges) -> QueryResult<()> {
+pub fn update(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    changes: &CustomerChanges,
+) -> QueryResult<()> {
     diesel::update(customers::table.find(customer_id))
         .set(changes)
         .execute(conn)?;
@@ -449,7 +453,8 @@ impl AddressRow {
     /// The stored address as input, so a partial update can overlay what the request sends
     /// (Magento's address save keeps the attributes a request leaves out).
     pub fn as_input(&self) -> AddressInput {
-        let region = AddressRegion::from_stored(self.region_id, &self.country_id, self.region.as_deref());
+        let region =
+            AddressRegion::from_stored(self.region_id, &self.country_id, self.region.as_deref());
         AddressInput {
             id: Some(i64::from(self.entity_id)),
             customer_id: Some(i64::from(self.customer_id)),

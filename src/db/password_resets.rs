@@ -38,7 +38,12 @@ pub fn is_limited(
     Ok(false)
 }
 
-pub fn record(conn: &mut DbConnection, email: &str, ip: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn record(
+    conn: &mut DbConnection,
+    email: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     // Older entries no longer count towards any limit.
     diesel::delete(
         password_reset_requests::table

@@ -130,8 +130,16 @@ impl AddressInput {
         AddressInput {
             id: pick(&self.id, stored.id),
             customer_id: stored.customer_id,
-            region: if region_given { self.region.clone() } else { stored.region },
-            region_id: if region_given { self.region_id } else { stored.region_id },
+            region: if region_given {
+                self.region.clone()
+            } else {
+                stored.region
+            },
+            region_id: if region_given {
+                self.region_id
+            } else {
+                stored.region_id
+            },
             country_id: pick(&self.country_id, stored.country_id),
             street: pick(&self.street, stored.street),
             company: pick(&self.company, stored.company),

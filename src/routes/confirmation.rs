@@ -12,7 +12,7 @@ use crate::error::{ApiError, Phrase};
 use crate::json;
 use crate::startup::AppState;
 use crate::wire::customer::CustomerResponse;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 fn invalid_key() -> ApiError {
     ApiError::Input(Phrase::new(
@@ -68,7 +68,9 @@ pub async fn activate_current_customer(
         .await?
         .ok_or_else(invalid_key)?;
     if customer.confirmation.is_none() {
-        return Err(ApiError::Input(Phrase::new("The account is already active.")));
+        return Err(ApiError::Input(Phrase::new(
+            "The account is already active.",
+        )));
     }
     confirm(&state, customer_id, key).await
 }
@@ -79,7 +81,7 @@ pub async fn activate_current_customer(
 pub async fn activate_by_email(
     state: web::Data<AppState>,
     store: StoreContext,
-    path: web::Path<String>,
+    req: HttpRequest,
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let [key] = required_strings(&body.0, ["confirmationKey"])?;
@@ -88,7 +90,7 @@ pub async fn activate_by_email(
     } else {
         store.website_id
     };
-    let normalized = normalize(&path.into_inner());
+    let normalized = normalize(&super::path_param(&req, "email")?);
     let customer = state
         .db
         .run(move |conn| Ok(queries::find_by_email(conn, &normalized, website_id)?))

@@ -203,7 +203,9 @@ pub async fn create_customer(
     };
     let storefront = &state.settings.storefront_url;
     let mail = match &confirmation_key {
-        Some(key) => templates::confirmation(&recipient, &key.plain, storefront, redirect_url.as_deref()),
+        Some(key) => {
+            templates::confirmation(&recipient, &key.plain, storefront, redirect_url.as_deref())
+        }
         None => templates::welcome(&recipient, storefront, redirect_url.as_deref()),
     };
     state.mailer.send(mail).await;

@@ -4,7 +4,7 @@
 use crate::directory::{self, Country};
 use crate::error::{ApiError, Phrase};
 use crate::json;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -52,8 +52,8 @@ pub async fn countries() -> HttpResponse {
 }
 
 /// `GET /V1/directory/countries/{countryId}`
-pub async fn country(path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    directory::allowed_country(&path)
+pub async fn country(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    directory::allowed_country(&super::path_param(&req, "countryId")?)
         .map(|c| json::ok(&information(c)))
         .ok_or_else(|| ApiError::NotFound(Phrase::new("Requested country is not available.")))
 }

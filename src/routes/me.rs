@@ -58,10 +58,21 @@ fn requested_default(
         .map(Some)
         .ok_or_else(|| {
             ApiError::Input(
-                Phrase::new("The %fieldName value is invalid. Set the correct value and try again.")
-                    .with("fieldName", field),
+                Phrase::new(
+                    "The %fieldName value is invalid. Set the correct value and try again.",
+                )
+                .with("fieldName", field),
             )
         })
+}
+
+/// One address of a `PUT /me` list, validated: its stored id (None = new) and the default
+/// flags as sent (None = not sent).
+struct PlannedAddress {
+    id: Option<i32>,
+    address: ValidAddress,
+    billing_flag: Option<bool>,
+    shipping_flag: Option<bool>,
 }
 
 /// Moves a default according to one address's flag: `true` makes it the default, `false`
@@ -128,12 +139,16 @@ pub async fn save_current_customer(
 
                 if let Some(list) = &customer.addresses {
                     // Validate every address before writing any.
-                    let mut plan: Vec<(Option<i32>, ValidAddress, Option<bool>, Option<bool>)> =
-                        Vec::with_capacity(list.len());
+                    let mut plan: Vec<PlannedAddress> = Vec::with_capacity(list.len());
                     for given in list {
-                        let flags = (given.default_billing, given.default_shipping);
+                        let planned = |id, address| PlannedAddress {
+                            id,
+                            address,
+                            billing_flag: given.default_billing,
+                            shipping_flag: given.default_shipping,
+                        };
                         match given.id.filter(|&id| id != 0) {
-                            None => plan.push((None, given.validate()?, flags.0, flags.1)),
+                            None => plan.push(planned(None, given.validate()?)),
                             Some(id) => {
                                 let not_found = || {
                                     ApiError::NotFound(
@@ -155,22 +170,22 @@ pub async fn save_current_customer(
                                     });
                                 };
                                 let merged = given.overlaid_on(stored.as_input());
-                                plan.push((Some(id), merged.validate()?, flags.0, flags.1));
+                                plan.push(planned(Some(id), merged.validate()?));
                             }
                         }
                     }
                     let mut kept = Vec::with_capacity(plan.len());
-                    for (id, address, billing_flag, shipping_flag) in &plan {
-                        let address_id = match id {
+                    for p in &plan {
+                        let address_id = match p.id {
                             Some(id) => {
-                                address_queries::update(conn, *id, address, now)?;
-                                *id
+                                address_queries::update(conn, id, &p.address, now)?;
+                                id
                             }
-                            None => address_queries::insert(conn, customer_id, address, now)?,
+                            None => address_queries::insert(conn, customer_id, &p.address, now)?,
                         };
                         kept.push(address_id);
-                        apply_flag(&mut billing, *billing_flag, address_id);
-                        apply_flag(&mut shipping, *shipping_flag, address_id);
+                        apply_flag(&mut billing, p.billing_flag, address_id);
+                        apply_flag(&mut shipping, p.shipping_flag, address_id);
                     }
                     let removed: Vec<i32> =
                         existing_ids.iter().copied().filter(|id| !kept.contains(id)).collect();
@@ -306,11 +321,13 @@ async fn default_address(
         DefaultAddress::Billing => row.default_billing,
         DefaultAddress::Shipping => row.default_shipping,
     };
-    Ok(match addresses.iter().find(|a| Some(a.entity_id) == default) {
-        Some(a) => json::ok(&AddressResponse::from_row(a, &row)),
-        // Magento renders a null return as [].
-        None => json::ok(&Vec::<()>::new()),
-    })
+    Ok(
+        match addresses.iter().find(|a| Some(a.entity_id) == default) {
+            Some(a) => json::ok(&AddressResponse::from_row(a, &row)),
+            // Magento renders a null return as [].
+            None => json::ok(&Vec::<()>::new()),
+        },
+    )
 }
 
 /// `GET /V1/customers/me/billingAddress`

@@ -13,8 +13,8 @@ use crate::auth::StoreContext;
 use crate::error::ApiError;
 use crate::input::{to_int, top_level};
 use crate::startup::AppState;
-use serde_json::Value;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
+use serde_json::Value;
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
 /// Exact paths are registered before parameterised ones, as Magento's router prefers them.
@@ -74,6 +74,15 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A named path segment (`{customerId}`), as the router decoded it. Handlers read segments by
+/// name because the REST scopes carry their own `{store_code}` segment too.
+pub fn path_param(req: &HttpRequest, name: &str) -> Result<String, ApiError> {
+    req.match_info()
+        .get(name)
+        .map(str::to_owned)
+        .ok_or(ApiError::NoRoute)
+}
+
 /// Anything no route matched: Magento answers 400 for methods it does not serve and 404
 /// `Request does not match any route.` otherwise.
 pub async fn no_route(req: HttpRequest) -> HttpResponse {
@@ -97,4 +106,3 @@ pub fn request_website(
         None => Ok(store.website_id),
     }
 }
-

@@ -31,7 +31,9 @@ fn no_such_email(email: &str, website_id: i32) -> ApiError {
 }
 
 fn mismatched() -> ApiError {
-    ApiError::Input(Phrase::new("The password token is mismatched. Reset and try again."))
+    ApiError::Input(Phrase::new(
+        "The password token is mismatched. Reset and try again.",
+    ))
 }
 
 /// Checks a presented reset key against the stored hash and its age (Magento: expired when
@@ -42,7 +44,8 @@ fn check_reset_key(
     now: NaiveDateTime,
     lifetime_hours: i64,
 ) -> Result<(), ApiError> {
-    let (Some(stored), Some(issued)) = (&customer.rp_token_hash, customer.rp_token_created_at) else {
+    let (Some(stored), Some(issued)) = (&customer.rp_token_hash, customer.rp_token_created_at)
+    else {
         return Err(mismatched());
     };
     if *stored != token::hash(presented) {
@@ -160,12 +163,16 @@ pub async fn initiate_password_reset(
 /// `GET /V1/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}`
 pub async fn validate_reset_link(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (raw_id, presented) = path.into_inner();
+    let raw_id = super::path_param(&req, "customerId")?;
+    let presented = super::path_param(&req, "resetPasswordLinkToken")?;
     let customer_id = to_int(None, &Value::String(raw_id))?;
     if customer_id == 0 {
-        return Err(ApiError::Input(Phrase::invalid_field_value("customerId", 0)));
+        return Err(ApiError::Input(Phrase::invalid_field_value(
+            "customerId",
+            0,
+        )));
     }
     let not_found = || {
         ApiError::NotFound(
@@ -236,7 +243,11 @@ pub async fn reset_password(
                     return Err(mismatched());
                 }
                 let now = db::now();
-                queries::update(conn, customer_id, &CustomerChanges::password(hash, now).unlocked())?;
+                queries::update(
+                    conn,
+                    customer_id,
+                    &CustomerChanges::password(hash, now).unlocked(),
+                )?;
                 token_queries::revoke_all_of_customer(conn, customer_id, None, now)?;
                 Ok(())
             })

@@ -4,8 +4,12 @@
 #[macro_use]
 mod helpers;
 
+mod confirmation;
 mod customers;
+mod directory;
 mod health;
+mod me;
+mod password_reset;
 mod routing;
 mod schema;
 mod tokens;
