@@ -9,6 +9,7 @@ mod customers;
 mod directory;
 mod health;
 mod me;
+mod openapi;
 mod password_reset;
 mod routing;
 mod schema;
