@@ -66,6 +66,27 @@ impl Phrase {
             .with("value", value)
     }
 
+    /// `No such entity with %fieldName = %fieldValue` (NoSuchEntityException::singleField).
+    pub fn no_such_entity(field: &str, value: impl Into<Value>) -> Self {
+        Self::new("No such entity with %fieldName = %fieldValue")
+            .with("fieldName", field)
+            .with("fieldValue", value)
+    }
+
+    /// The lookup-by-e-mail form (CustomerRegistry::retrieveByEmail).
+    pub fn no_such_email(email: &str, website_id: i32) -> Self {
+        Self::new("No such entity with %fieldName = %fieldValue, %field2Name = %field2Value")
+            .with("fieldName", "email")
+            .with("fieldValue", email)
+            .with("field2Name", "websiteId")
+            .with("field2Value", website_id)
+    }
+
+    /// `A customer with the same email address already exists in an associated website.`
+    pub fn duplicate_email() -> Self {
+        Self::new("A customer with the same email address already exists in an associated website.")
+    }
+
     /// The message with its placeholders substituted (how GraphQL and logs show it).
     pub fn render(&self) -> String {
         let mut text = self.template.to_string();

@@ -1,5 +1,5 @@
-//! Address writes for the self-service account update (create, update, delete in one
-//! transaction with the customer row).
+//! Address writes (create, update, delete), composed by callers into one transaction with
+//! the customer row.
 
 use super::DbConnection;
 use super::customers::AddressRow;
@@ -8,9 +8,11 @@ use crate::domain::address::ValidAddress;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-#[derive(AsChangeset)]
+/// Every data column of an address: inserted with the owner and creation time, or set as a
+/// whole on update (`None` writes NULL: the caller merged what the request left out).
+#[derive(Insertable, AsChangeset)]
 #[diesel(table_name = customer_addresses, treat_none_as_null = true)]
-struct AddressChanges<'a> {
+struct AddressFields<'a> {
     updated_at: NaiveDateTime,
     firstname: &'a str,
     middlename: Option<&'a str>,
@@ -27,6 +29,29 @@ struct AddressChanges<'a> {
     telephone: Option<&'a str>,
     fax: Option<&'a str>,
     vat_id: Option<&'a str>,
+}
+
+impl<'a> AddressFields<'a> {
+    fn of(a: &'a ValidAddress, now: NaiveDateTime) -> Self {
+        Self {
+            updated_at: now,
+            firstname: &a.firstname,
+            middlename: a.middlename.as_deref(),
+            lastname: &a.lastname,
+            prefix: a.prefix.as_deref(),
+            suffix: a.suffix.as_deref(),
+            company: a.company.as_deref(),
+            street: a.street.join("\n"),
+            city: &a.city,
+            country_id: &a.country_id,
+            region: a.region.name(),
+            region_id: a.region.id(),
+            postcode: a.postcode.as_deref(),
+            telephone: a.telephone.as_deref(),
+            fax: a.fax.as_deref(),
+            vat_id: a.vat_id.as_deref(),
+        }
+    }
 }
 
 /// The address with this id, whoever owns it.
@@ -46,7 +71,11 @@ pub fn insert(
     now: NaiveDateTime,
 ) -> QueryResult<i32> {
     diesel::insert_into(customer_addresses::table)
-        .values(super::customers::new_address_row(customer_id, address, now))
+        .values((
+            customer_addresses::customer_id.eq(customer_id),
+            customer_addresses::created_at.eq(now),
+            AddressFields::of(address, now),
+        ))
         .returning(customer_addresses::entity_id)
         .get_result(conn)
 }
@@ -59,24 +88,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(customer_addresses::table.find(address_id))
-        .set(AddressChanges {
-            updated_at: now,
-            firstname: &a.firstname,
-            middlename: a.middlename.as_deref(),
-            lastname: &a.lastname,
-            prefix: a.prefix.as_deref(),
-            suffix: a.suffix.as_deref(),
-            company: a.company.as_deref(),
-            street: a.street.join("\n"),
-            city: &a.city,
-            country_id: &a.country_id,
-            region: a.region.name(),
-            region_id: a.region.id(),
-            postcode: a.postcode.as_deref(),
-            telephone: a.telephone.as_deref(),
-            fax: a.fax.as_deref(),
-            vat_id: a.vat_id.as_deref(),
-        })
+        .set(AddressFields::of(a, now))
         .execute(conn)?;
     Ok(())
 }

@@ -93,29 +93,6 @@ struct NewCustomerRow<'a> {
     is_subscribed: bool,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = customer_addresses)]
-pub(super) struct NewAddressRow<'a> {
-    customer_id: i32,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    firstname: &'a str,
-    middlename: Option<&'a str>,
-    lastname: &'a str,
-    prefix: Option<&'a str>,
-    suffix: Option<&'a str>,
-    company: Option<&'a str>,
-    street: String,
-    city: &'a str,
-    country_id: &'a str,
-    region: Option<&'a str>,
-    region_id: i32,
-    postcode: Option<&'a str>,
-    telephone: Option<&'a str>,
-    fax: Option<&'a str>,
-    vat_id: Option<&'a str>,
-}
-
 /// Where and how a new account is created (resolved from the request and the store).
 #[derive(Debug, Clone)]
 pub struct AccountPlacement {
@@ -154,33 +131,6 @@ pub fn find_id_by_email(
         .select(customers::entity_id)
         .first(conn)
         .optional()
-}
-
-pub(super) fn new_address_row(
-    customer_id: i32,
-    a: &ValidAddress,
-    now: NaiveDateTime,
-) -> NewAddressRow<'_> {
-    NewAddressRow {
-        customer_id,
-        created_at: now,
-        updated_at: now,
-        firstname: &a.firstname,
-        middlename: a.middlename.as_deref(),
-        lastname: &a.lastname,
-        prefix: a.prefix.as_deref(),
-        suffix: a.suffix.as_deref(),
-        company: a.company.as_deref(),
-        street: a.street.join("\n"),
-        city: &a.city,
-        country_id: &a.country_id,
-        region: a.region.name(),
-        region_id: a.region.id(),
-        postcode: a.postcode.as_deref(),
-        telephone: a.telephone.as_deref(),
-        fax: a.fax.as_deref(),
-        vat_id: a.vat_id.as_deref(),
-    }
 }
 
 /// Creates a customer and its addresses in one transaction; returns the customer id.
@@ -224,10 +174,7 @@ pub fn create_with_addresses(
         let (mut billing, mut shipping) = (None, None);
         for address in addresses {
             // One statement per row: batch inserts are not available through MultiConnection.
-            let address_id: i32 = diesel::insert_into(customer_addresses::table)
-                .values(new_address_row(id, address, now))
-                .returning(customer_addresses::entity_id)
-                .get_result(conn)?;
+            let address_id = super::addresses::insert(conn, id, address, now)?;
             // As in Magento, the last address flagged as default becomes the default.
             if address.default_billing {
                 billing = Some(address_id);

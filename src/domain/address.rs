@@ -208,15 +208,11 @@ impl AddressInput {
                 "\"Street Address\" cannot contain more than {STREET_LINES} lines."
             ));
         }
-        for (label, value) in [
-            ("First Name", Some(&firstname)),
-            ("Last Name", Some(&lastname)),
-            ("Middle Name", self.middlename.as_ref()),
-        ] {
-            if value.is_some_and(|v| !names::is_valid_name(v)) {
-                messages.push(format!("{label} is not valid!"));
-            }
-        }
+        messages.extend(names::name_messages(
+            &firstname,
+            &lastname,
+            self.middlename.as_deref(),
+        ));
         if street.iter().any(|line| !names::is_valid_street(line)) {
             messages.push(
                 "Invalid Street Address. Please use A-Z, a-z, 0-9, , - . ' ’ ` & spaces".into(),
@@ -232,30 +228,17 @@ impl AddressInput {
         {
             messages.push("Invalid Phone Number. Please use 0-9, +, -, (, ) and space.".into());
         }
-        // Column limits (varchar 255 / 40): refused here rather than failing in the database.
-        for (label, value, max) in [
-            ("Company", &self.company, MAX_TEXT),
-            ("Fax", &self.fax, MAX_TEXT),
-            ("Zip/Postal Code", &self.postcode, MAX_TEXT),
-            ("Phone Number", &self.telephone, MAX_TEXT),
-            ("VAT Number", &self.vat_id, MAX_TEXT),
-            ("City", &self.city, MAX_TEXT),
-            ("Name Prefix", &self.prefix, MAX_AFFIX),
-            ("Name Suffix", &self.suffix, MAX_AFFIX),
-        ] {
-            if value.as_deref().is_some_and(|v| v.chars().count() > max) {
-                messages.push(format!(
-                    "\"{label}\" cannot be longer than {max} characters."
-                ));
-            }
-        }
-        if let AddressRegion::Text(t) = &region
-            && t.chars().count() > MAX_TEXT
-        {
-            messages.push(format!(
-                "\"State/Province\" cannot be longer than {MAX_TEXT} characters."
-            ));
-        }
+        messages.extend(names::length_messages(&[
+            ("Company", self.company.as_deref(), MAX_TEXT),
+            ("Fax", self.fax.as_deref(), MAX_TEXT),
+            ("Zip/Postal Code", self.postcode.as_deref(), MAX_TEXT),
+            ("Phone Number", self.telephone.as_deref(), MAX_TEXT),
+            ("VAT Number", self.vat_id.as_deref(), MAX_TEXT),
+            ("City", self.city.as_deref(), MAX_TEXT),
+            ("Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
+            ("Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
+            ("State/Province", region.name(), MAX_TEXT),
+        ]));
         if !messages.is_empty() {
             return Err(ApiError::Input(Phrase::new(messages.join("\n"))));
         }

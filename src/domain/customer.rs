@@ -120,26 +120,16 @@ impl CustomerInput {
                 "Attribute gender does not contain option with Id {g}"
             ));
         }
-        for (label, value, max) in [
-            ("Name Prefix", &self.prefix, MAX_AFFIX),
-            ("Name Suffix", &self.suffix, MAX_AFFIX),
-            ("Tax/VAT Number", &self.taxvat, MAX_TAXVAT),
-        ] {
-            if value.as_deref().is_some_and(|v| v.chars().count() > max) {
-                messages.push(format!(
-                    "\"{label}\" cannot be longer than {max} characters."
-                ));
-            }
-        }
-        for (label, value) in [
-            ("First Name", Some(&firstname)),
-            ("Last Name", Some(&lastname)),
-            ("Middle Name", self.middlename.as_ref()),
-        ] {
-            if value.is_some_and(|v| !names::is_valid_name(v)) {
-                messages.push(format!("{label} is not valid!"));
-            }
-        }
+        messages.extend(names::length_messages(&[
+            ("Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
+            ("Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
+            ("Tax/VAT Number", self.taxvat.as_deref(), MAX_TAXVAT),
+        ]));
+        messages.extend(names::name_messages(
+            &firstname,
+            &lastname,
+            self.middlename.as_deref(),
+        ));
         if dob.is_some_and(|d| d > today) {
             messages.push("The Date of Birth should not be greater than today.".into());
         }

@@ -56,6 +56,29 @@ fn first_match_is_whole(re: &Regex, value: &str) -> bool {
     }
 }
 
+/// Magento's Name validator over a person's names: one `<Label> is not valid!` per bad name.
+pub fn name_messages(firstname: &str, lastname: &str, middlename: Option<&str>) -> Vec<String> {
+    [
+        ("First Name", Some(firstname)),
+        ("Last Name", Some(lastname)),
+        ("Middle Name", middlename),
+    ]
+    .into_iter()
+    .filter(|(_, value)| value.is_some_and(|v| !is_valid_name(v)))
+    .map(|(label, _)| format!("{label} is not valid!"))
+    .collect()
+}
+
+/// Column limits (varchar 40/50/255), refused with a message rather than failing in the
+/// database: one `"<Label>" cannot be longer than N characters.` per over-long value.
+pub fn length_messages(limits: &[(&str, Option<&str>, usize)]) -> Vec<String> {
+    limits
+        .iter()
+        .filter(|(_, value, max)| value.is_some_and(|v| v.chars().count() > *max))
+        .map(|(label, _, max)| format!("\"{label}\" cannot be longer than {max} characters."))
+        .collect()
+}
+
 /// First, middle and last names (`First Name is not valid!`).
 pub fn is_valid_name(value: &str) -> bool {
     NAME.accepts(value)

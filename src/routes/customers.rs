@@ -19,12 +19,6 @@ use serde_json::json;
 const DEFAULT_GROUP_ID: i32 = 1;
 const MANAGE: &str = "Magento_Customer::manage";
 
-fn duplicate_email() -> ApiError {
-    ApiError::Input(Phrase::new(
-        "A customer with the same email address already exists in an associated website.",
-    ))
-}
-
 /// Store and website resolution (AccountManagement::createAccountWithPasswordHash): no store
 /// and no website → the default store view; a website only → its default store; a store →
 /// its website. 0 counts as "not given", as PHP's truthiness does.
@@ -145,19 +139,11 @@ pub async fn create_customer(
         // Magento loads the account by e-mail when an id is sent.
         return Err(match existing {
             Some(_) => ApiError::Input(Phrase::new("This customer already exists in this store.")),
-            None => ApiError::NotFound(
-                Phrase::new(
-                    "No such entity with %fieldName = %fieldValue, %field2Name = %field2Value",
-                )
-                .with("fieldName", "email")
-                .with("fieldValue", email.as_str())
-                .with("field2Name", "websiteId")
-                .with("field2Value", website_id),
-            ),
+            None => ApiError::NotFound(Phrase::no_such_email(&email, website_id)),
         });
     }
     if existing.is_some() {
-        return Err(duplicate_email());
+        return Err(ApiError::Input(Phrase::duplicate_email()));
     }
     let attributes = attributes?;
     let addresses = addresses?;
@@ -187,7 +173,7 @@ pub async fn create_customer(
                 now,
             )
             .map_err(|e| match e {
-                CreateError::DuplicateEmail => duplicate_email(),
+                CreateError::DuplicateEmail => ApiError::Input(Phrase::duplicate_email()),
                 CreateError::Database(e) => ApiError::from(e),
             })?;
             queries::load(conn, id)?

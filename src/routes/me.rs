@@ -15,17 +15,7 @@ use crate::wire::customer::{AddressResponse, CustomerResponse, parse_customer};
 use actix_web::{HttpResponse, web};
 
 fn no_such_customer(id: i32) -> ApiError {
-    ApiError::NotFound(
-        Phrase::new("No such entity with %fieldName = %fieldValue")
-            .with("fieldName", "customerId")
-            .with("fieldValue", id),
-    )
-}
-
-fn duplicate_email() -> ApiError {
-    ApiError::Input(Phrase::new(
-        "A customer with the same email address already exists in an associated website.",
-    ))
+    ApiError::NotFound(Phrase::no_such_entity("customerId", id))
 }
 
 /// `GET /V1/customers/me`
@@ -121,7 +111,7 @@ pub async fn save_current_customer(
                     && queries::find_id_by_email(conn, &normalized, current.website_id)?
                         .is_some_and(|id| id != customer_id)
                 {
-                    return Err(duplicate_email());
+                    return Err(ApiError::Input(Phrase::duplicate_email()));
                 }
                 let existing_ids: Vec<i32> = existing.iter().map(|a| a.entity_id).collect();
                 let mut billing = requested_default(
@@ -150,13 +140,8 @@ pub async fn save_current_customer(
                         match given.id.filter(|&id| id != 0) {
                             None => plan.push(planned(None, given.validate()?)),
                             Some(id) => {
-                                let not_found = || {
-                                    ApiError::NotFound(
-                                        Phrase::new("No such entity with %fieldName = %fieldValue")
-                                            .with("fieldName", "addressId")
-                                            .with("fieldValue", id),
-                                    )
-                                };
+                                let not_found =
+                                    || ApiError::NotFound(Phrase::no_such_entity("addressId", id));
                                 let id = i32::try_from(id).map_err(|_| not_found())?;
                                 let Some(stored) = existing.iter().find(|a| a.entity_id == id) else {
                                     return Err(match address_queries::find(conn, id)? {

@@ -20,16 +20,6 @@ use serde_json::{Value, json};
 
 const TEMPLATES: [&str; 2] = ["email_reminder", "email_reset"];
 
-fn no_such_email(email: &str, website_id: i32) -> ApiError {
-    ApiError::NotFound(
-        Phrase::new("No such entity with %fieldName = %fieldValue, %field2Name = %field2Value")
-            .with("fieldName", "email")
-            .with("fieldValue", email)
-            .with("field2Name", "websiteId")
-            .with("field2Value", website_id),
-    )
-}
-
 fn mismatched() -> ApiError {
     ApiError::Input(Phrase::new(
         "The password token is mismatched. Reset and try again.",
@@ -137,7 +127,9 @@ pub async fn initiate_password_reset(
         .await?;
     let Some(customer) = customer else {
         return if state.settings.guest_checkout_login {
-            Err(no_such_email(&email, website_id))
+            Err(ApiError::NotFound(Phrase::no_such_email(
+                &email, website_id,
+            )))
         } else {
             Ok(json::ok(&true))
         };
@@ -174,13 +166,7 @@ pub async fn validate_reset_link(
             0,
         )));
     }
-    let not_found = || {
-        ApiError::NotFound(
-            Phrase::new("No such entity with %fieldName = %fieldValue")
-                .with("fieldName", "customerId")
-                .with("fieldValue", customer_id),
-        )
-    };
+    let not_found = || ApiError::NotFound(Phrase::no_such_entity("customerId", customer_id));
     let id = i32::try_from(customer_id).map_err(|_| not_found())?;
     let customer = state
         .db
@@ -213,7 +199,7 @@ pub async fn reset_password(
         .await?;
     let Some(customer) = customer else {
         return Err(if state.settings.guest_checkout_login {
-            no_such_email(&email, website_id)
+            ApiError::NotFound(Phrase::no_such_email(&email, website_id))
         } else {
             mismatched()
         });
