@@ -52,6 +52,8 @@ pub struct Settings {
     pub db_connect_timeout: Duration,
     /// Lifetime of customer tokens (Magento `oauth/access_token_lifetime/customer`, 1 hour).
     pub customer_token_lifetime: Duration,
+    /// Lifetime of admin tokens (Magento `oauth/access_token_lifetime/admin`, 4 hours).
+    pub admin_token_lifetime: Duration,
     pub bcrypt_cost: u32,
     /// Password hashes computed at once (each takes one core for tens of milliseconds).
     pub hashing_threads: usize,
@@ -87,8 +89,15 @@ pub struct Settings {
     /// `.eml` files to `mail_dir`.
     pub smtp_url: Option<String>,
     pub mail_dir: PathBuf,
-    /// Storefront base URL for links in e-mails when the request gives no `redirectUrl`.
+    /// Storefront base URL for links in e-mails when the request gives no `redirectUrl`, and
+    /// the base URLs reported by `/V1/store/storeConfigs`.
     pub storefront_url: String,
+    /// What `/V1/store/storeConfigs` reports (Magento `general/locale/code`,
+    /// `currency/options/base`, `general/locale/timezone`, `general/locale/weight_unit`).
+    pub store_locale: String,
+    pub store_currency: String,
+    pub store_timezone: String,
+    pub store_weight_unit: String,
 }
 
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
@@ -123,6 +132,7 @@ impl Settings {
             db_pool_size: 4,
             db_connect_timeout: Duration::from_secs(3),
             customer_token_lifetime: Duration::from_secs(3600),
+            admin_token_lifetime: Duration::from_secs(4 * 3600),
             bcrypt_cost: 10,
             hashing_threads: cores(),
             password_policy: PasswordPolicySettings {
@@ -144,6 +154,10 @@ impl Settings {
             smtp_url: None,
             mail_dir: PathBuf::from("data/mail"),
             storefront_url: "http://127.0.0.1:8080/".into(),
+            store_locale: "en_US".into(),
+            store_currency: "USD".into(),
+            store_timezone: "UTC".into(),
+            store_weight_unit: "lbs".into(),
         }
     }
 
@@ -211,6 +225,13 @@ impl Settings {
             1,
             10 * 365 * 86400,
             3600,
+        )?);
+        s.admin_token_lifetime = Duration::from_secs(num(
+            "ADMIN_TOKEN_LIFETIME_SECONDS",
+            get("ADMIN_TOKEN_LIFETIME_SECONDS"),
+            1,
+            10 * 365 * 86400,
+            4 * 3600,
         )?);
         s.bcrypt_cost = num("BCRYPT_COST", get("BCRYPT_COST"), 4, 31, s.bcrypt_cost)?;
         s.hashing_threads = num(
@@ -306,6 +327,16 @@ impl Settings {
                 });
             }
             s.storefront_url = v.to_owned();
+        }
+        for (var, target) in [
+            ("STORE_LOCALE", &mut s.store_locale),
+            ("STORE_CURRENCY", &mut s.store_currency),
+            ("STORE_TIMEZONE", &mut s.store_timezone),
+            ("STORE_WEIGHT_UNIT", &mut s.store_weight_unit),
+        ] {
+            if let Some(v) = get(var) {
+                *target = v.to_owned();
+            }
         }
         Ok(s)
     }

@@ -63,6 +63,24 @@ pub fn not_supported(getter: &str) -> ApiError {
     )
 }
 
+/// Walks a data object's keys, skipping nulls, handing each to `set` under its getter name.
+/// `set` answers `false` for a getter the interface does not have.
+pub fn each_field(
+    map: &Map<String, Value>,
+    mut set: impl FnMut(&str, &str, &Value) -> Result<bool, ApiError>,
+) -> Result<(), ApiError> {
+    for (key, value) in map {
+        let getter = getter_name(key);
+        if value.is_null() {
+            continue;
+        }
+        if !set(&getter, key, value)? {
+            return Err(not_supported(&getter));
+        }
+    }
+    Ok(())
+}
+
 /// PHP's `gettype()` for a JSON value, used in type errors.
 fn php_type(value: &Value) -> &'static str {
     match value {

@@ -1,6 +1,8 @@
 //! Magento 2 compatible customer account and token service.
 
+pub mod accounts;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod directory;

@@ -1,6 +1,8 @@
-//! `customer-service [serve|migrate]`: parse the command line, load settings, run.
+//! `customer-service [serve|migrate|admin ...|integration ...]`: parse the command line, load
+//! settings, run.
 
 use clap::{Parser, Subcommand};
+use customer_service::cli::{self, PasswordSource};
 use customer_service::config::Settings;
 use customer_service::startup::{Application, prepare_database};
 use std::process::ExitCode;
@@ -21,6 +23,50 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Manage admin users (they sign in at POST /V1/integration/admin/token).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Manage integrations: long-lived tokens for server-to-server clients.
+    #[command(subcommand)]
+    Integration(IntegrationCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin user (password: at least 7 characters, letters and digits).
+    Create {
+        #[arg(long)]
+        username: String,
+        /// The password (visible in shell history: prefer --password-stdin or --password-env).
+        #[arg(long, conflicts_with_all = ["password_stdin", "password_env"])]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, conflicts_with = "password_env")]
+        password_stdin: bool,
+        /// Read the password from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+    },
+    /// List admin users.
+    List,
+    /// Disable an admin user and revoke its tokens.
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum IntegrationCommand {
+    /// Create an integration and print its token (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// An ACL resource to grant (repeatable); default: all customer resources.
+        #[arg(long = "resource", value_name = "RESOURCE")]
+        resources: Vec<String>,
+    },
+    /// List integrations.
+    List,
+    /// Revoke an integration and its token.
+    Revoke { name: String },
 }
 
 fn main() -> ExitCode {
@@ -34,6 +80,45 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Admin(command) => {
+            let out = &mut std::io::stdout();
+            match command {
+                AdminCommand::Create {
+                    username,
+                    password,
+                    password_stdin,
+                    password_env,
+                } => {
+                    let source = match (password, password_stdin, password_env) {
+                        (Some(p), _, _) => Some(PasswordSource::Argument(p)),
+                        (None, true, _) => Some(PasswordSource::Stdin),
+                        (None, false, Some(var)) => Some(PasswordSource::Environment(var)),
+                        (None, false, None) => None,
+                    };
+                    match source {
+                        Some(source) => cli::admin_create(&settings, &username, &source, out),
+                        None => Err(
+                            "give the password with --password, --password-stdin or --password-env"
+                                .into(),
+                        ),
+                    }
+                }
+                AdminCommand::List => cli::admin_list(&settings, out),
+                AdminCommand::Disable { username } => cli::admin_disable(&settings, &username, out),
+            }
+        }
+        Command::Integration(command) => {
+            let out = &mut std::io::stdout();
+            match command {
+                IntegrationCommand::Create { name, resources } => {
+                    cli::integration_create(&settings, &name, &resources, out)
+                }
+                IntegrationCommand::List => cli::integration_list(&settings, out),
+                IntegrationCommand::Revoke { name } => {
+                    cli::integration_revoke(&settings, &name, out)
+                }
+            }
+        }
         Command::Migrate => prepare_database(&settings)
             .map(|_| log::info!("database is up to date"))
             .map_err(|e| e.to_string()),

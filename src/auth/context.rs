@@ -4,7 +4,10 @@
 //! `AuthenticatedCustomer` (Magento's `self` resource), `Caller` or nothing.
 
 use super::token;
-use crate::db::{self, tokens::CustomerTokenOwner};
+use crate::db::{
+    self,
+    tokens::{CustomerTokenOwner, TokenOwner},
+};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use actix_web::body::MessageBody;
@@ -25,16 +28,46 @@ pub struct StoreContext {
 
 /// Who is calling. Unreadable, unknown, expired and revoked tokens make a guest, as in Magento
 /// (REST reports the ACL failure, never the token problem).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     Guest,
     Customer(CustomerTokenOwner),
+    Admin {
+        token_id: i32,
+        admin_id: i32,
+    },
+    Integration {
+        token_id: i32,
+        integration_id: i32,
+        resources: std::sync::Arc<[String]>,
+    },
 }
 
 impl Caller {
-    /// Whether the caller holds an admin ACL resource. Customers and guests never do.
-    pub fn has_resource(&self, _resource: &str) -> bool {
-        false
+    /// Whether the caller holds an admin ACL resource. Customers and guests never do; every
+    /// admin holds all of this service's resources; an integration holds what it was granted.
+    pub fn has_resource(&self, resource: &str) -> bool {
+        match self {
+            Self::Guest | Self::Customer(_) => false,
+            Self::Admin { .. } => super::acl::ADMIN_RESOURCES.contains(&resource),
+            Self::Integration { resources, .. } => resources.iter().any(|r| r == resource),
+        }
+    }
+
+    fn from_owner(owner: TokenOwner) -> Self {
+        match owner {
+            TokenOwner::Customer(c) => Self::Customer(c),
+            TokenOwner::Admin { token_id, admin_id } => Self::Admin { token_id, admin_id },
+            TokenOwner::Integration {
+                token_id,
+                integration_id,
+                resources,
+            } => Self::Integration {
+                token_id,
+                integration_id,
+                resources: resources.into(),
+            },
+        }
     }
 }
 
@@ -102,9 +135,9 @@ pub async fn rest_context(
             let now = db::now();
             state
                 .db
-                .run(move |conn| Ok(db::tokens::find_live_customer_token(conn, &hash, now)?))
+                .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
                 .await?
-                .map_or(Caller::Guest, Caller::Customer)
+                .map_or(Caller::Guest, Caller::from_owner)
         }
     };
     req.extensions_mut().insert(store);
@@ -112,7 +145,7 @@ pub async fn rest_context(
     next.call(req).await
 }
 
-fn from_extensions<T: Clone + 'static>(req: &HttpRequest) -> Result<T, ApiError> {
+pub(super) fn from_extensions<T: Clone + 'static>(req: &HttpRequest) -> Result<T, ApiError> {
     req.extensions()
         .get::<T>()
         .cloned()

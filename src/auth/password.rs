@@ -14,6 +14,12 @@ fn prehash(password: &str) -> String {
     hex::encode(Sha256::digest(password.as_bytes()))
 }
 
+/// Hashes on the current thread: for the command line, which has no async workers to spare.
+/// Request handlers use `Hasher`, which bounds and offloads the work.
+pub fn hash_blocking(password: &str, cost: u32) -> Result<String, bcrypt::BcryptError> {
+    bcrypt::hash(prehash(password), cost)
+}
+
 #[derive(Clone)]
 pub struct Hasher {
     cost: u32,
@@ -48,7 +54,7 @@ impl Hasher {
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         let cost = self.cost;
-        self.run(move || bcrypt::hash(prehash(&password), cost))
+        self.run(move || hash_blocking(&password, cost))
             .await?
             .map_err(ApiError::internal)
     }

@@ -341,6 +341,9 @@ pub fn find(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Option<Cus
 #[diesel(table_name = customers)]
 pub struct CustomerChanges {
     pub updated_at: Option<NaiveDateTime>,
+    pub website_id: Option<i32>,
+    pub store_id: Option<i32>,
+    pub group_id: Option<i32>,
     pub email: Option<String>,
     pub email_normalized: Option<String>,
     pub firstname: Option<String>,
@@ -431,6 +434,28 @@ impl AddressRow {
 }
 
 impl CustomerRow {
+    /// The stored customer as input, for an update that overlays what a request sends.
+    pub fn as_input(&self) -> crate::domain::customer::CustomerInput {
+        crate::domain::customer::CustomerInput {
+            id: Some(i64::from(self.entity_id)),
+            group_id: Some(i64::from(self.group_id)),
+            dob: self.dob.map(|d| d.format("%Y-%m-%d").to_string()),
+            email: Some(self.email.clone()),
+            firstname: Some(self.firstname.clone()),
+            lastname: Some(self.lastname.clone()),
+            middlename: self.middlename.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            gender: self.gender.map(i64::from),
+            store_id: Some(i64::from(self.store_id)),
+            taxvat: self.taxvat.clone(),
+            website_id: Some(i64::from(self.website_id)),
+            disable_auto_group_change: Some(i64::from(self.disable_auto_group_change)),
+            is_subscribed: Some(self.is_subscribed),
+            ..Default::default()
+        }
+    }
+
     /// The customer's full name as Magento's `Customer::getName` builds it.
     pub fn full_name(&self) -> String {
         [

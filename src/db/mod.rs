@@ -3,10 +3,12 @@
 //! the async workers.
 
 pub mod addresses;
+pub mod back_office;
 pub mod customers;
 pub mod password_resets;
 pub mod schema;
 pub mod scopes;
+pub mod search;
 pub mod tokens;
 
 use crate::config::{DatabaseUrl, Settings, SqliteTarget, redact_url};

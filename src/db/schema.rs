@@ -111,6 +111,8 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        admin_id -> Nullable<Integer>,
+        integration_id -> Nullable<Integer>,
     }
 }
 
@@ -133,7 +135,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admin_users (id) {
+        id -> Integer,
+        username -> Text,
+        username_normalized -> Text,
+        password_hash -> Text,
+        is_active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    integrations (id) {
+        id -> Integer,
+        name -> Text,
+        resources -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customer_addresses -> customers (customer_id));
+diesel::joinable!(access_tokens -> admin_users (admin_id));
+diesel::joinable!(access_tokens -> integrations (integration_id));
 diesel::joinable!(access_tokens -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -146,4 +171,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_tokens,
     token_request_log,
     password_reset_requests,
+    admin_users,
+    integrations,
 );

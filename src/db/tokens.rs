@@ -1,16 +1,19 @@
 //! Bearer tokens (hashed at rest) and the per-username token-request throttle.
 
 use super::DbConnection;
-use super::schema::{access_tokens, customers, token_request_log};
+use super::schema::{access_tokens, admin_users, customers, integrations, token_request_log};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-/// Magento's `UserContextInterface::USER_TYPE_CUSTOMER`.
+/// Magento's `UserContextInterface` user types.
+pub const USER_TYPE_INTEGRATION: i16 = 1;
+pub const USER_TYPE_ADMIN: i16 = 2;
 pub const USER_TYPE_CUSTOMER: i16 = 3;
 
-/// Magento's `RequestThrottler::USER_TYPE_CUSTOMER` (a different numbering from the above).
+/// Magento's `RequestThrottler` user types (a different numbering from the above).
 pub const THROTTLE_TYPE_CUSTOMER: i16 = 2;
+pub const THROTTLE_TYPE_ADMIN: i16 = 3;
 
 /// The owner of a live customer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
@@ -18,6 +21,142 @@ pub struct CustomerTokenOwner {
     pub token_id: i32,
     pub customer_id: i32,
     pub website_id: i32,
+}
+
+/// Who a live token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOwner {
+    Customer(CustomerTokenOwner),
+    Admin {
+        token_id: i32,
+        admin_id: i32,
+    },
+    Integration {
+        token_id: i32,
+        integration_id: i32,
+        resources: Vec<String>,
+    },
+}
+
+type TokenRow = (
+    i32,
+    i16,
+    Option<i32>,
+    Option<i32>,
+    Option<bool>,
+    Option<i32>,
+    Option<bool>,
+    Option<i32>,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
+/// One indexed lookup by hash for any kind of token; expiry and revocation are checked in SQL,
+/// the owner's state (active customer or admin, unrevoked integration) from the same row.
+pub fn find_live_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<TokenOwner>> {
+    let row: Option<TokenRow> = access_tokens::table
+        .left_join(customers::table)
+        .left_join(admin_users::table)
+        .left_join(integrations::table)
+        .filter(access_tokens::token_hash.eq(token_hash))
+        .filter(access_tokens::expires_at.gt(now))
+        .filter(access_tokens::revoked_at.is_null())
+        .select((
+            access_tokens::id,
+            access_tokens::user_type,
+            access_tokens::customer_id,
+            customers::website_id.nullable(),
+            customers::is_active.nullable(),
+            access_tokens::admin_id,
+            admin_users::is_active.nullable(),
+            access_tokens::integration_id,
+            integrations::resources.nullable(),
+            // Already nullable: None both when not revoked and when no integration joined;
+            // `resources` (NOT NULL) tells whether one did.
+            integrations::revoked_at.nullable(),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        token_id,
+        user_type,
+        customer_id,
+        website_id,
+        customer_active,
+        admin_id,
+        admin_active,
+        integration_id,
+        resources,
+        integration_revoked,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    Ok(match user_type {
+        USER_TYPE_CUSTOMER => match (customer_id, website_id, customer_active) {
+            (Some(customer_id), Some(website_id), Some(true)) => {
+                Some(TokenOwner::Customer(CustomerTokenOwner {
+                    token_id,
+                    customer_id,
+                    website_id,
+                }))
+            }
+            _ => None,
+        },
+        USER_TYPE_ADMIN => match (admin_id, admin_active) {
+            (Some(admin_id), Some(true)) => Some(TokenOwner::Admin { token_id, admin_id }),
+            _ => None,
+        },
+        USER_TYPE_INTEGRATION => match (integration_id, resources, integration_revoked) {
+            (Some(integration_id), Some(resources), None) => Some(TokenOwner::Integration {
+                token_id,
+                integration_id,
+                resources: resources
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            }),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Stores a token for an admin user or an integration.
+pub fn insert_back_office_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    owner: BackOfficeOwner,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let (user_type, admin_id, integration_id) = match owner {
+        BackOfficeOwner::Admin(id) => (USER_TYPE_ADMIN, Some(id), None),
+        BackOfficeOwner::Integration(id) => (USER_TYPE_INTEGRATION, None, Some(id)),
+    };
+    diesel::insert_into(access_tokens::table)
+        .values((
+            access_tokens::token_hash.eq(token_hash),
+            access_tokens::user_type.eq(user_type),
+            access_tokens::admin_id.eq(admin_id),
+            access_tokens::integration_id.eq(integration_id),
+            access_tokens::created_at.eq(now),
+            access_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum BackOfficeOwner {
+    Admin(i32),
+    Integration(i32),
 }
 
 pub fn insert_customer_token(
@@ -37,29 +176,6 @@ pub fn insert_customer_token(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// One indexed lookup by hash; expiry, revocation and the customer's active flag are checked
-/// in SQL, so a dead token never leaves the database.
-pub fn find_live_customer_token(
-    conn: &mut DbConnection,
-    token_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<CustomerTokenOwner>> {
-    access_tokens::table
-        .inner_join(customers::table)
-        .filter(access_tokens::token_hash.eq(token_hash))
-        .filter(access_tokens::user_type.eq(USER_TYPE_CUSTOMER))
-        .filter(access_tokens::expires_at.gt(now))
-        .filter(access_tokens::revoked_at.is_null())
-        .filter(customers::is_active.eq(true))
-        .select((
-            access_tokens::id,
-            customers::entity_id,
-            customers::website_id,
-        ))
-        .first(conn)
-        .optional()
 }
 
 /// Revokes one token (the one a caller signs out with).

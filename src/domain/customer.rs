@@ -84,6 +84,42 @@ pub fn parse_dob(raw: &str) -> Option<NaiveDate> {
 }
 
 impl CustomerInput {
+    /// This input laid over a stored customer (Magento's UpdateCustomer plugin for the admin
+    /// route): every field the request sends replaces the stored one; `addresses` absent keeps
+    /// the stored addresses.
+    pub fn overlaid_on(&self, stored: CustomerInput) -> CustomerInput {
+        fn pick<T: Clone>(given: &Option<T>, stored: Option<T>) -> Option<T> {
+            given.clone().or(stored)
+        }
+        CustomerInput {
+            id: pick(&self.id, stored.id),
+            group_id: pick(&self.group_id, stored.group_id),
+            default_billing: self.default_billing.clone(),
+            default_shipping: self.default_shipping.clone(),
+            confirmation: None,
+            created_at: None,
+            updated_at: None,
+            created_in: None,
+            dob: pick(&self.dob, stored.dob),
+            email: pick(&self.email, stored.email),
+            firstname: pick(&self.firstname, stored.firstname),
+            lastname: pick(&self.lastname, stored.lastname),
+            middlename: pick(&self.middlename, stored.middlename),
+            prefix: pick(&self.prefix, stored.prefix),
+            suffix: pick(&self.suffix, stored.suffix),
+            gender: pick(&self.gender, stored.gender),
+            store_id: pick(&self.store_id, stored.store_id),
+            taxvat: pick(&self.taxvat, stored.taxvat),
+            website_id: pick(&self.website_id, stored.website_id),
+            addresses: self.addresses.clone(),
+            disable_auto_group_change: pick(
+                &self.disable_auto_group_change,
+                stored.disable_auto_group_change,
+            ),
+            is_subscribed: pick(&self.is_subscribed, stored.is_subscribed),
+        }
+    }
+
     /// Validates the attributes Magento checks when saving a customer. `today` is the date
     /// the date of birth may not exceed.
     pub fn validate_attributes(&self, today: NaiveDate) -> Result<ValidCustomer, ApiError> {

@@ -22,7 +22,7 @@ const MANAGE: &str = "Magento_Customer::manage";
 /// Store and website resolution (AccountManagement::createAccountWithPasswordHash): no store
 /// and no website → the default store view; a website only → its default store; a store →
 /// its website. 0 counts as "not given", as PHP's truthiness does.
-fn resolve_placement(
+pub(crate) fn resolve_placement(
     scopes: &Scopes,
     customer: &CustomerInput,
 ) -> Result<AccountPlacement, ApiError> {

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per resource, and the REST route table.
 
+pub mod admin;
 pub mod body;
 pub mod confirmation;
 pub mod customers;
@@ -7,6 +8,7 @@ pub mod directory;
 pub mod health;
 pub mod me;
 pub mod password_reset;
+pub mod stores;
 pub mod tokens;
 
 use crate::auth::StoreContext;
@@ -51,6 +53,19 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
             "/customers/resetPassword",
             web::post().to(password_reset::reset_password),
         )
+        .route("/customers/search", web::get().to(admin::search_customers))
+        .route(
+            "/customers/validate",
+            web::put().to(admin::validate_customer),
+        )
+        .route(
+            "/customers/confirm",
+            web::post().to(admin::resend_confirmation),
+        )
+        .route(
+            "/customers/addresses/{addressId}",
+            web::get().to(admin::get_address),
+        )
         .route(
             "/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}",
             web::get().to(password_reset::validate_reset_link),
@@ -60,13 +75,53 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
             web::put().to(confirmation::activate_by_email),
         )
         .route(
+            "/customers/{customerId}",
+            web::get().to(admin::get_customer),
+        )
+        .route(
+            "/customers/{customerId}",
+            web::put().to(admin::save_customer),
+        )
+        .route(
+            "/customers/{customerId}",
+            web::delete().to(admin::delete_customer),
+        )
+        .route(
+            "/customers/{customerId}/billingAddress",
+            web::get().to(admin::billing_address),
+        )
+        .route(
+            "/customers/{customerId}/shippingAddress",
+            web::get().to(admin::shipping_address),
+        )
+        .route(
+            "/customers/{customerId}/confirm",
+            web::get().to(admin::confirmation_status),
+        )
+        .route(
+            "/customers/{customerId}/permissions/readonly",
+            web::get().to(admin::is_readonly),
+        )
+        .route(
+            "/addresses/{addressId}",
+            web::delete().to(admin::delete_address),
+        )
+        .route(
             "/integration/customer/token",
             web::post().to(tokens::issue_customer_token),
+        )
+        .route(
+            "/integration/admin/token",
+            web::post().to(tokens::issue_admin_token),
         )
         .route(
             "/integration/customer/revoke-customer-token",
             web::post().to(tokens::revoke_customer_token),
         )
+        .route("/store/websites", web::get().to(stores::websites))
+        .route("/store/storeGroups", web::get().to(stores::store_groups))
+        .route("/store/storeViews", web::get().to(stores::store_views))
+        .route("/store/storeConfigs", web::get().to(stores::store_configs))
         .route("/directory/countries", web::get().to(directory::countries))
         .route(
             "/directory/countries/{countryId}",

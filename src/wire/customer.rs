@@ -4,11 +4,9 @@ use crate::db::customers::{AddressRow, CustomerRow};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
 use crate::domain::customer::CustomerInput;
 use crate::error::ApiError;
-use crate::input::{
-    getter_name, not_supported, to_bool, to_int, to_list, to_object, to_string, to_string_list,
-};
+use crate::input::{each_field, to_bool, to_int, to_list, to_object, to_string, to_string_list};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 const CUSTOMER_TYPE: &str = "Magento\\Customer\\Api\\Data\\CustomerInterface";
 const ADDRESS_TYPE: &str = "Magento\\Customer\\Api\\Data\\AddressInterface";
@@ -16,24 +14,6 @@ const REGION_TYPE: &str = "Magento\\Customer\\Api\\Data\\RegionInterface";
 const CUSTOMER_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\CustomerExtensionInterface";
 const ADDRESS_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\AddressExtensionInterface";
 const ATTRIBUTE_TYPE: &str = "Magento\\Framework\\Api\\AttributeInterface";
-
-/// Walks a data object's keys, skipping nulls, handing each to `set` under its getter name.
-/// `set` answers `false` for a getter the interface does not have.
-fn each_field(
-    map: &Map<String, Value>,
-    mut set: impl FnMut(&str, &str, &Value) -> Result<bool, ApiError>,
-) -> Result<(), ApiError> {
-    for (key, value) in map {
-        let getter = getter_name(key);
-        if value.is_null() {
-            continue;
-        }
-        if !set(&getter, key, value)? {
-            return Err(not_supported(&getter));
-        }
-    }
-    Ok(())
-}
 
 fn string(key: &str, value: &Value) -> Result<Option<String>, ApiError> {
     to_string(Some(key), value).map(Some)

@@ -2,3 +2,4 @@
 //! rules into domain `*Input` types, and responses rendered in Magento's key order and types.
 
 pub mod customer;
+pub mod search;

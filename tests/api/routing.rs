@@ -26,8 +26,12 @@ on_both_backends! {
         let reply = app.post("/rest/foo/V1/customers", &json!({})).await;
         assert_eq!((reply.status, reply.body), (404, no_route.clone()));
         // A known path with a method it does not serve.
-        let reply = app.request(app.client.delete(app.url("/rest/V1/customers/me"))).await;
+        let reply = app.request(app.client.delete(app.url("/rest/V1/integration/customer/token"))).await;
         assert_eq!((reply.status, reply.body), (404, no_route));
+        // As in Magento, DELETE /customers/me is DELETE /customers/:customerId, whose ACL
+        // answers before the id is read.
+        let reply = app.request(app.client.delete(app.url("/rest/V1/customers/me"))).await;
+        assert_eq!((reply.status, reply.body), (401, not_authorized("Magento_Customer::delete")));
         let reply = app.request(app.client.patch(app.url("/rest/V1/customers/me"))).await;
         assert_eq!((reply.status, reply.body), (400, error("Request method is invalid.")));
     }

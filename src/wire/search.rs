@@ -1,0 +1,326 @@
+//! Magento's `searchCriteria` in a GET query string (PHP bracket syntax:
+//! `searchCriteria[filter_groups][0][filters][0][field]=email`), parsed with the same data-object
+//! key rules as bodies (snake_case or camelCase: `filterGroups`, `conditionType`, `pageSize`),
+//! and echoed back in the results as Magento echoes it.
+
+use crate::error::{ApiError, Phrase};
+use crate::input::{each_field, to_int, to_list, to_object, to_string, top_level};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+const CRITERIA_TYPE: &str = "Magento\\Framework\\Api\\SearchCriteriaInterface";
+const GROUP_TYPE: &str = "Magento\\Framework\\Api\\Search\\FilterGroup";
+const FILTER_TYPE: &str = "Magento\\Framework\\Api\\Filter";
+const SORT_TYPE: &str = "Magento\\Framework\\Api\\SortOrder";
+
+/// Percent-decoding of a query component, `+` as a space (PHP `urldecode`).
+fn url_decode(raw: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// PHP's `parse_str`: `a[b][0][c]=v&a[b][]=w` → nested objects (list indexes become keys, as
+/// in PHP arrays; `[]` appends).
+pub fn parse_query(query: &str) -> Map<String, Value> {
+    let mut root = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = url_decode(raw_key);
+        let value = Value::String(url_decode(raw_value));
+        let (base, rest) = match key.find('[') {
+            Some(i) if key.ends_with(']') => (&key[..i], &key[i..]),
+            _ => (key.as_str(), ""),
+        };
+        if base.is_empty() {
+            continue;
+        }
+        let segments: Vec<&str> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest[1..rest.len() - 1].split("][").collect()
+        };
+        insert(&mut root, base, &segments, value);
+    }
+    root
+}
+
+fn insert(map: &mut Map<String, Value>, key: &str, rest: &[&str], value: Value) {
+    let Some((next, tail)) = rest.split_first() else {
+        map.insert(key.to_owned(), value);
+        return;
+    };
+    let child = map
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !child.is_object() {
+        *child = Value::Object(Map::new());
+    }
+    let child = child.as_object_mut().expect("made an object above");
+    let next = if next.is_empty() {
+        child.len().to_string()
+    } else {
+        (*next).to_owned()
+    };
+    insert(child, &next, tail, value);
+}
+
+/// One condition as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub field: String,
+    pub value: Option<String>,
+    pub condition_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortOrder {
+    pub field: String,
+    pub direction: Option<Direction>,
+}
+
+/// A parsed `searchCriteria`: groups are AND-ed, the filters inside one group OR-ed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchCriteria {
+    pub filter_groups: Vec<Vec<Filter>>,
+    pub sort_orders: Option<Vec<SortOrder>>,
+    pub page_size: Option<i64>,
+    pub current_page: Option<i64>,
+}
+
+fn parse_filter(key: &str, value: &Value) -> Result<Filter, ApiError> {
+    let mut f = Filter {
+        field: String::new(),
+        value: None,
+        condition_type: None,
+    };
+    each_field(to_object(key, value, FILTER_TYPE)?, |getter, k, v| {
+        match getter {
+            "Field" => f.field = to_string(Some(k), v)?,
+            "Value" => f.value = Some(to_string(Some(k), v)?),
+            "ConditionType" => f.condition_type = Some(to_string(Some(k), v)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(f)
+}
+
+fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, ApiError> {
+    let mut s = SortOrder {
+        field: String::new(),
+        direction: None,
+    };
+    each_field(to_object(key, value, SORT_TYPE)?, |getter, k, v| {
+        match getter {
+            "Field" => s.field = to_string(Some(k), v)?,
+            "Direction" => {
+                s.direction = Some(match to_string(Some(k), v)?.to_uppercase().as_str() {
+                    "ASC" => Direction::Asc,
+                    "DESC" => Direction::Desc,
+                    _ => {
+                        return Err(ApiError::Input(Phrase::positional(
+                            "The sort order has to be specified as %1 for ascending order or %2 for descending order.",
+                            vec![json!("ASC"), json!("DESC")],
+                        )));
+                    }
+                })
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    // Magento's SortOrder::validateField.
+    if !s.field.is_empty()
+        && !s
+            .field
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(ApiError::Input(Phrase::positional(
+            "Sort order field %1 contains restricted symbols",
+            vec![json!(s.field)],
+        )));
+    }
+    Ok(s)
+}
+
+impl SearchCriteria {
+    /// Reads `searchCriteria` (or `search_criteria`) from the query parameters. It is required,
+    /// but an empty value (`searchCriteria=`) means "everything", as in Magento.
+    pub fn from_query(params: &Map<String, Value>) -> Result<Self, ApiError> {
+        let value = top_level(params, "searchCriteria")
+            .ok_or_else(|| ApiError::Input(Phrase::required("searchCriteria")))?;
+        let mut criteria = Self::default();
+        if matches!(value, Value::String(s) if s.is_empty()) {
+            return Ok(criteria);
+        }
+        let map = to_object("searchCriteria", value, CRITERIA_TYPE)?;
+        each_field(map, |getter, k, v| {
+            match getter {
+                "FilterGroups" => {
+                    for group in to_list(k, v, GROUP_TYPE)? {
+                        let mut filters = Vec::new();
+                        each_field(to_object(k, group, GROUP_TYPE)?, |getter, k, v| {
+                            if getter != "Filters" {
+                                return Ok(false);
+                            }
+                            for f in to_list(k, v, FILTER_TYPE)? {
+                                filters.push(parse_filter(k, f)?);
+                            }
+                            Ok(true)
+                        })?;
+                        criteria.filter_groups.push(filters);
+                    }
+                }
+                "SortOrders" => {
+                    criteria.sort_orders = Some(
+                        to_list(k, v, SORT_TYPE)?
+                            .into_iter()
+                            .map(|s| parse_sort(k, s))
+                            .collect::<Result<_, _>>()?,
+                    )
+                }
+                "PageSize" => criteria.page_size = Some(to_int(Some(k), v)?),
+                "CurrentPage" => criteria.current_page = Some(to_int(Some(k), v)?),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(criteria)
+    }
+
+    /// The criteria as Magento echoes them in `search_criteria`.
+    pub fn echo(&self) -> CriteriaEcho {
+        CriteriaEcho {
+            filter_groups: self
+                .filter_groups
+                .iter()
+                .map(|filters| GroupEcho {
+                    filters: filters
+                        .iter()
+                        .map(|f| FilterEcho {
+                            field: f.field.clone(),
+                            value: f.value.clone(),
+                            condition_type: f.condition_type.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            sort_orders: self.sort_orders.as_ref().map(|list| {
+                list.iter()
+                    .map(|s| SortEcho {
+                        field: s.field.clone(),
+                        direction: s.direction.map(|d| match d {
+                            Direction::Asc => "ASC",
+                            Direction::Desc => "DESC",
+                        }),
+                    })
+                    .collect()
+            }),
+            page_size: self.page_size,
+            current_page: self.current_page,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CriteriaEcho {
+    filter_groups: Vec<GroupEcho>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort_orders: Option<Vec<SortEcho>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_size: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_page: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupEcho {
+    filters: Vec<FilterEcho>,
+}
+
+#[derive(Debug, Serialize)]
+struct FilterEcho {
+    field: String,
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition_type: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SortEcho {
+    field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<&'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn php_bracket_queries_nest() {
+        let q = parse_query(
+            "searchCriteria[filter_groups][0][filters][0][field]=email&searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bvalue%5D=a%40b.c&x[]=1&x[]=2&plain=a+b",
+        );
+        assert_eq!(
+            q["searchCriteria"]["filter_groups"]["0"]["filters"]["0"]["field"],
+            "email"
+        );
+        assert_eq!(
+            q["searchCriteria"]["filterGroups"]["0"]["filters"]["0"]["value"],
+            "a@b.c"
+        );
+        assert_eq!(q["x"], json!({"0": "1", "1": "2"}));
+        assert_eq!(q["plain"], "a b");
+        assert_eq!(parse_query("k=%E2%82%AC%zz%")["k"], "€%zz%");
+    }
+
+    #[test]
+    fn criteria_accept_both_spellings_and_check_sorting() {
+        let q = parse_query(
+            "searchCriteria[filterGroups][0][filters][0][field]=lastname&searchCriteria[filterGroups][0][filters][0][value]=Do%25&searchCriteria[filterGroups][0][filters][0][conditionType]=like&searchCriteria[sort_orders][0][field]=email&searchCriteria[sort_orders][0][direction]=desc&searchCriteria[pageSize]=2&searchCriteria[current_page]=3",
+        );
+        let c = SearchCriteria::from_query(&q).unwrap();
+        assert_eq!(c.filter_groups[0][0].value.as_deref(), Some("Do%"));
+        assert_eq!(
+            c.sort_orders.as_ref().unwrap()[0].direction,
+            Some(Direction::Desc)
+        );
+        assert_eq!((c.page_size, c.current_page), (Some(2), Some(3)));
+        let bad = parse_query(
+            "searchCriteria[sortOrders][0][field]=email&searchCriteria[sortOrders][0][direction]=up",
+        );
+        assert!(SearchCriteria::from_query(&bad).is_err());
+        let bad = parse_query("searchCriteria[sortOrders][0][field]=e;mail");
+        assert!(SearchCriteria::from_query(&bad).is_err());
+        assert!(SearchCriteria::from_query(&parse_query("")).is_err());
+        assert_eq!(
+            SearchCriteria::from_query(&parse_query("searchCriteria=")).unwrap(),
+            SearchCriteria::default()
+        );
+    }
+}
