@@ -373,7 +373,9 @@ impl SmtpSink {
 
 /// The decoded body text of a raw message (lettre may quoted-printable encode it).
 pub fn mail_text(raw: &str) -> String {
-    let body = raw.split_once("\n\n").map_or(raw, |(_, b)| b);
+    // Files keep SMTP's CRLF line ends; the sink's lines have none.
+    let raw = &raw.replace("\r\n", "\n");
+    let body = raw.split_once("\n\n").map_or(raw.as_str(), |(_, b)| b);
     if !raw
         .to_ascii_lowercase()
         .contains("content-transfer-encoding: quoted-printable")
@@ -449,5 +451,70 @@ impl TestApp {
         + 'static,
     ) -> T {
         self.state.db.run(move |conn| Ok(f(conn)?)).await.unwrap()
+    }
+}
+
+impl TestApp {
+    /// Creates an admin user through the CLI code path and signs it in.
+    pub async fn admin_token(&self) -> String {
+        let settings = (*self.state.settings).clone();
+        tokio::task::spawn_blocking(move || {
+            let source = customer_service::cli::PasswordSource::Argument("admin123".into());
+            // A second call in the same test finds the user already there; that is fine.
+            let _ =
+                customer_service::cli::admin_create(&settings, "admin", &source, &mut Vec::new());
+        })
+        .await
+        .unwrap();
+        let reply = self
+            .post(
+                "/rest/V1/integration/admin/token",
+                &serde_json::json!({"username": "admin", "password": "admin123"}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        reply.body.as_str().unwrap().to_owned()
+    }
+
+    /// Creates an integration with these resources (empty: the default ones); returns its token.
+    pub async fn integration_token(&self, name: &str, resources: &[&str]) -> String {
+        let settings = (*self.state.settings).clone();
+        let name = name.to_owned();
+        let resources: Vec<String> = resources.iter().map(|r| r.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            customer_service::cli::integration_create(&settings, &name, &resources, &mut out)
+                .unwrap();
+            String::from_utf8(out).unwrap().trim().to_owned()
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Sends a request with a bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let url = self.url(path);
+        let mut req = match method {
+            "GET" => self.client.get(url),
+            "POST" => self.client.post(url),
+            "PUT" => self.client.put(url),
+            "DELETE" => self.client.delete(url),
+            other => panic!("method {other}"),
+        };
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(b) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        self.send(req).await
     }
 }

@@ -4,6 +4,8 @@
 #[macro_use]
 mod helpers;
 
+mod admin;
+mod cli;
 mod confirmation;
 mod customers;
 mod directory;
@@ -13,4 +15,5 @@ mod openapi;
 mod password_reset;
 mod routing;
 mod schema;
+mod search;
 mod tokens;
