@@ -89,7 +89,9 @@ on_both_backends! {
         let ids = seed(&app).await;
         let admin = app.admin_token().await;
         let id = |i: usize| ids[i].to_string();
-        let cases: Vec<(Vec<(&str, String, &str)>, Vec<&str>)> = vec![
+        // (filters of one group as (field, value, condition), expected e-mails)
+        type Case<'a> = (Vec<(&'a str, String, &'a str)>, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
             (vec![("email", "BOB@example.com".into(), "eq")], vec!["bob@example.com"]),
             (vec![("email", "bob@example.com".into(), "")], vec!["bob@example.com"]),
             (vec![("lastname", "DOE".into(), "eq")], vec!["ann@example.com"]),
