@@ -5,11 +5,11 @@
 
 use super::DbConnection;
 use super::customers::{AddressRow, CustomerRow};
-use super::schema::{customer_addresses, customers};
+use super::schema::customer_addresses;
 use crate::error::{ApiError, Phrase};
 use crate::wire::search::{Direction, SearchCriteria};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{BigInt, Text};
 use serde_json::json;
 
 type Backend = <DbConnection as Connection>::Backend;
@@ -202,12 +202,6 @@ pub struct SearchPage {
 }
 
 #[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = Integer)]
-    entity_id: i32,
-}
-
-#[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
     n: i64,
@@ -277,8 +271,9 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
     )?;
     let total_count = count.first().map_or(0, |c| c.n);
 
+    // The page's rows come whole in one statement (no second fetch by id).
     let mut page_sql = format!(
-        "SELECT c.entity_id FROM {from}{filter} ORDER BY {}",
+        "SELECT c.* FROM {from}{filter} ORDER BY {}",
         order.join(", ")
     );
     if let Some(size) = criteria.page_size.filter(|&s| s > 0) {
@@ -288,22 +283,13 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
             (page - 1).saturating_mul(size)
         ));
     }
-    let ids: Vec<i32> = run_query::<IdRow>(conn, &page_sql, &d.binds)?
-        .into_iter()
-        .map(|r| r.entity_id)
-        .collect();
+    let rows: Vec<CustomerRow> = run_query(conn, &page_sql, &d.binds)?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.entity_id).collect();
 
     // In chunks: without a page size every match is returned, and both backends cap the
     // number of bound parameters in one statement.
-    let mut rows: Vec<CustomerRow> = Vec::with_capacity(ids.len());
     let mut by_customer: std::collections::HashMap<i32, Vec<AddressRow>> = Default::default();
     for chunk in ids.chunks(10_000) {
-        rows.extend(
-            customers::table
-                .filter(customers::entity_id.eq_any(chunk))
-                .select(CustomerRow::as_select())
-                .load(conn)?,
-        );
         let addresses: Vec<AddressRow> = customer_addresses::table
             .filter(customer_addresses::customer_id.eq_any(chunk))
             .order(customer_addresses::entity_id)
@@ -313,9 +299,6 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
             by_customer.entry(a.customer_id).or_default().push(a);
         }
     }
-    let position: std::collections::HashMap<i32, usize> =
-        ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    rows.sort_by_key(|r| position.get(&r.entity_id).copied().unwrap_or(usize::MAX));
     let customers = rows
         .into_iter()
         .map(|row| {
