@@ -2,8 +2,8 @@
 //! CustomerRepository, AccountManagement and AddressRepository routes.
 
 use super::body::{RequestInput, required_strings};
-use super::customers::resolve_placement;
 use super::path_param;
+use crate::accounts::resolve_placement;
 use crate::accounts::{self, ScopeChange};
 use crate::auth::acl::{CustomerDelete, CustomerManage, CustomerRead};
 use crate::auth::{Authorized, token};

@@ -4,8 +4,8 @@
 use super::body::{RequestInput, required_strings};
 use crate::accounts;
 use crate::auth::AuthenticatedCustomer;
-use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
-use crate::db::{self, tokens as token_queries};
+use crate::db::customers::{self as queries};
+use crate::db::{self};
 use crate::domain::customer::CustomerInput;
 use crate::error::{ApiError, Phrase};
 use crate::input::{dedupe_case_insensitive_keys, to_string, top_level};
@@ -74,64 +74,7 @@ pub async fn change_password(
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let [current, new] = required_strings(&body.0, ["currentPassword", "newPassword"])?;
-    let customer_id = me.customer_id;
-    let customer: CustomerRow = state
-        .db
-        .run(move |conn| Ok(queries::find(conn, customer_id)?))
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized(Phrase::new("Invalid login or password.")))?;
-
-    if !state
-        .hasher
-        .verify(current, customer.password_hash.clone())
-        .await?
-    {
-        let settings = state.settings.clone();
-        let locked = state
-            .db
-            .run(move |conn| {
-                let now = db::now();
-                queries::record_login_failure(
-                    conn,
-                    customer_id,
-                    now,
-                    settings.lockout_failures,
-                    db::chrono_duration(settings.lockout_duration),
-                )?;
-                Ok(queries::find(conn, customer_id)?
-                    .and_then(|c| c.lock_expires)
-                    .is_some_and(|until| until > now))
-            })
-            .await?;
-        return Err(ApiError::Unauthorized(Phrase::new(if locked {
-            "The account is locked."
-        } else {
-            "The password doesn't match this account. Verify the password and try again."
-        })));
-    }
-    if new.eq_ignore_ascii_case(&customer.email) {
-        return Err(ApiError::Input(Phrase::new(
-            "The password can't be the same as the email address. Create a new password and try again.",
-        )));
-    }
-    let password = state
-        .settings
-        .password_policy
-        .check(&new, &customer.email)
-        .map_err(ApiError::Input)?;
-    let hash = state.hasher.hash(password.expose().to_owned()).await?;
-    let keep = me.token_id;
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = db::now();
-                queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
-                token_queries::revoke_all_of_customer(conn, customer_id, Some(keep), now)?;
-                Ok::<_, ApiError>(())
-            })
-        })
-        .await?;
+    accounts::change_password(&state, me.customer_id, Some(me.token_id), current, new).await?;
     Ok(json::ok(&true))
 }
 

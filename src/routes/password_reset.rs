@@ -5,50 +5,16 @@
 //! lookup behaviour), answers never reveal whether an e-mail has an account.
 
 use super::body::{RequestInput, required_strings};
-use crate::auth::{StoreContext, token};
-use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
-use crate::db::{self, password_resets, tokens as token_queries};
-use crate::domain::email::normalize;
+use crate::accounts;
+use crate::auth::StoreContext;
+use crate::db::customers::{self as queries};
+use crate::db::{self};
 use crate::error::{ApiError, Phrase};
 use crate::input::to_int;
 use crate::json;
-use crate::mail::templates::{self, Recipient};
 use crate::startup::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDateTime;
-use serde_json::{Value, json};
-
-const TEMPLATES: [&str; 2] = ["email_reminder", "email_reset"];
-
-fn mismatched() -> ApiError {
-    ApiError::Input(Phrase::new(
-        "The password token is mismatched. Reset and try again.",
-    ))
-}
-
-/// Checks a presented reset key against the stored hash and its age (Magento: expired when
-/// whole hours since issue reach the lifetime, or when issued in the future).
-fn check_reset_key(
-    customer: &CustomerRow,
-    presented: &str,
-    now: NaiveDateTime,
-    lifetime_hours: i64,
-) -> Result<(), ApiError> {
-    let (Some(stored), Some(issued)) = (&customer.rp_token_hash, customer.rp_token_created_at)
-    else {
-        return Err(mismatched());
-    };
-    if *stored != token::hash(presented) {
-        return Err(mismatched());
-    }
-    let age = now - issued;
-    if age < chrono::TimeDelta::zero() || age.num_hours() >= lifetime_hours {
-        return Err(ApiError::Input(Phrase::new(
-            "The password token is expired. Reset and try again.",
-        )));
-    }
-    Ok(())
-}
+use serde_json::Value;
 
 /// `PUT /V1/customers/password`: sends a reset link. Returns `false` when the mail could not
 /// be sent.
@@ -66,90 +32,8 @@ pub async fn initiate_password_reset(
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
-    let settings = state.settings.clone();
-    let normalized = normalize(&email);
-    let key_for_limit = normalized.clone();
-    let limited = state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = db::now();
-                let limited = password_resets::is_limited(
-                    conn,
-                    &key_for_limit,
-                    &ip,
-                    now,
-                    settings.reset_max_requests_per_hour,
-                    db::chrono_duration(settings.reset_min_interval),
-                )?;
-                if !limited {
-                    password_resets::record(conn, &key_for_limit, &ip, now)?;
-                }
-                Ok::<_, ApiError>(limited)
-            })
-        })
-        .await?;
-    if limited {
-        return Err(ApiError::Input(Phrase::positional(
-            "We received too many requests for password resets. Please wait and try again later or contact %1.",
-            vec![json!(state.settings.contact_email)],
-        )));
-    }
-    if !TEMPLATES.contains(&template.as_str()) {
-        return Err(ApiError::Input(
-            Phrase::new("Invalid value of \"%value\" provided for the %fieldName field. Possible values: %template1 or %template2.")
-                .with("value", template.as_str())
-                .with("fieldName", "template")
-                .with("template1", TEMPLATES[0])
-                .with("template2", TEMPLATES[1]),
-        ));
-    }
-
-    let key = token::issue_key();
-    let key_hash = key.hash.clone();
-    let customer = state
-        .db
-        .run(move |conn| {
-            let Some(customer) = queries::find_by_email(conn, &normalized, website_id)? else {
-                return Ok(None);
-            };
-            queries::update(
-                conn,
-                customer.entity_id,
-                &CustomerChanges {
-                    rp_token_hash: Some(Some(key_hash)),
-                    rp_token_created_at: Some(Some(db::now())),
-                    ..CustomerChanges::default()
-                },
-            )?;
-            Ok(Some(customer))
-        })
-        .await?;
-    let Some(customer) = customer else {
-        return if state.settings.guest_checkout_login {
-            Err(ApiError::NotFound(Phrase::no_such_email(
-                &email, website_id,
-            )))
-        } else {
-            Ok(json::ok(&true))
-        };
-    };
-    let store_name = state
-        .scopes
-        .store(customer.store_id)
-        .map_or_else(|| "our store".to_owned(), |s| s.name.clone());
-    let mail = templates::reset(
-        &Recipient {
-            customer_id: customer.entity_id,
-            email: &customer.email,
-            name: customer.full_name(),
-            store_name: &store_name,
-        },
-        &key.plain,
-        &state.settings.storefront_url,
-        state.settings.reset_token_lifetime_hours,
-    );
-    Ok(json::ok(&state.mailer.send(mail).await))
+    let sent = accounts::request_password_reset(&state, email, template, website_id, ip).await?;
+    Ok(json::ok(&sent))
 }
 
 /// `GET /V1/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}`
@@ -173,7 +57,7 @@ pub async fn validate_reset_link(
         .run(move |conn| Ok(queries::find(conn, id)?))
         .await?
         .ok_or_else(not_found)?;
-    check_reset_key(
+    accounts::check_reset_key(
         &customer,
         &presented,
         db::now(),
@@ -192,52 +76,6 @@ pub async fn reset_password(
     let [email, reset_token, new_password] =
         required_strings(&input, ["email", "resetToken", "newPassword"])?;
     let website_id = super::request_website(&state, &store, &input)?;
-    let normalized = normalize(&email);
-    let customer = state
-        .db
-        .run(move |conn| Ok(queries::find_by_email(conn, &normalized, website_id)?))
-        .await?;
-    let Some(customer) = customer else {
-        return Err(if state.settings.guest_checkout_login {
-            ApiError::NotFound(Phrase::no_such_email(&email, website_id))
-        } else {
-            mismatched()
-        });
-    };
-    check_reset_key(
-        &customer,
-        &reset_token,
-        db::now(),
-        state.settings.reset_token_lifetime_hours,
-    )?;
-    let password = state
-        .settings
-        .password_policy
-        .check(&new_password, &customer.email)
-        .map_err(ApiError::Input)?;
-    let hash = state.hasher.hash(password.expose().to_owned()).await?;
-    let customer_id = customer.entity_id;
-    let presented_hash = token::hash(&reset_token);
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                // Single use: the key must still be the stored one inside the transaction.
-                let still_valid = queries::find(conn, customer_id)?
-                    .is_some_and(|c| c.rp_token_hash.as_deref() == Some(presented_hash.as_str()));
-                if !still_valid {
-                    return Err(mismatched());
-                }
-                let now = db::now();
-                queries::update(
-                    conn,
-                    customer_id,
-                    &CustomerChanges::password(hash, now).unlocked(),
-                )?;
-                token_queries::revoke_all_of_customer(conn, customer_id, None, now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    accounts::reset_password(&state, email, reset_token, new_password, website_id).await?;
     Ok(json::ok(&true))
 }

@@ -3,41 +3,13 @@
 //! authentication; every authentication failure gets the same 401 body in about the same time.
 
 use super::body::{RequestInput, required_strings};
+use crate::accounts;
 use crate::auth::{AuthenticatedCustomer, StoreContext, token};
-use crate::db::{self, back_office, customers as customer_queries, tokens as token_queries};
-use crate::domain::email::normalize;
-use crate::error::{ApiError, Phrase};
+use crate::db::{self, back_office, tokens as token_queries};
+use crate::error::ApiError;
 use crate::json;
 use crate::startup::AppState;
 use actix_web::{HttpResponse, web};
-
-fn sign_in_failed() -> ApiError {
-    ApiError::Unauthorized(Phrase::new(
-        "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.",
-    ))
-}
-
-/// Throttle bookkeeping after a sign-in attempt (Magento RequestThrottler): a failure counts
-/// towards the username's lock, a success clears it.
-fn settle_throttle(
-    conn: &mut crate::db::DbConnection,
-    settings: &crate::config::Settings,
-    username: &str,
-    throttle_type: i16,
-    succeeded: bool,
-) -> diesel::QueryResult<()> {
-    if succeeded {
-        token_queries::reset_throttle(conn, username, throttle_type)
-    } else {
-        token_queries::record_throttle_failure(
-            conn,
-            username,
-            throttle_type,
-            db::now(),
-            db::chrono_duration(settings.token_lock_duration),
-        )
-    }
-}
 
 /// `POST /V1/integration/customer/token`
 pub async fn issue_customer_token(
@@ -53,91 +25,8 @@ pub async fn issue_customer_token(
     } else {
         store.website_id
     };
-    let settings = state.settings.clone();
-    let now = db::now();
-    let throttle_user = username.clone();
-    let email = normalize(&username);
-    let (throttled, candidate) = state
-        .db
-        .run(move |conn| {
-            let throttled = token_queries::is_throttled(
-                conn,
-                &throttle_user,
-                token_queries::THROTTLE_TYPE_CUSTOMER,
-                now,
-                settings.token_max_failures,
-            )?;
-            let candidate = if throttled {
-                None
-            } else {
-                customer_queries::find_login_candidate(conn, &email, website_id)?
-            };
-            Ok((throttled, candidate))
-        })
-        .await?;
-    if throttled {
-        // Rejected before authentication; no hash is spent on a locked-out username.
-        return Err(sign_in_failed());
-    }
-
-    let usable = candidate
-        .as_ref()
-        .filter(|c| c.is_active && c.lock_expires.is_none_or(|until| until <= now));
-    let password_ok = state
-        .hasher
-        .verify(password, usable.and_then(|c| c.password_hash.clone()))
-        .await?;
-
-    // Checked only once the password is right, so the answer reveals nothing to a guesser
-    // (Magento 2.4.8 checks it first and so tells anyone that the account exists).
-    if password_ok
-        && state.settings.confirmation_required
-        && usable.is_some_and(|c| c.confirmation.is_some())
-    {
-        return Err(ApiError::Unauthorized(Phrase::new(
-            "This account isn't confirmed. Verify and try again.",
-        )));
-    }
-
-    let settings = state.settings.clone();
-    let issued = token::issue();
-    let token_hash = issued.hash.clone();
-    let customer_id = candidate.as_ref().map(|c| c.entity_id);
-    let counts_as_wrong_password = usable.is_some() && !password_ok;
-    let signed_in = state
-        .db
-        .run(move |conn| {
-            let now = db::now();
-            let signed_in = customer_id.filter(|_| password_ok);
-            settle_throttle(
-                conn,
-                &settings,
-                &username,
-                token_queries::THROTTLE_TYPE_CUSTOMER,
-                signed_in.is_some(),
-            )?;
-            let Some(customer_id) = signed_in else {
-                if let (true, Some(id)) = (counts_as_wrong_password, customer_id) {
-                    customer_queries::record_login_failure(
-                        conn,
-                        id,
-                        now,
-                        settings.lockout_failures,
-                        db::chrono_duration(settings.lockout_duration),
-                    )?;
-                }
-                return Ok(false);
-            };
-            customer_queries::clear_login_failures(conn, customer_id)?;
-            let expires_at = now + db::chrono_duration(settings.customer_token_lifetime);
-            token_queries::insert_customer_token(conn, &token_hash, customer_id, now, expires_at)?;
-            Ok(true)
-        })
-        .await?;
-    if !signed_in {
-        return Err(sign_in_failed());
-    }
-    Ok(json::ok(&issued.plain))
+    let token = accounts::sign_in_customer(&state, website_id, username, password).await?;
+    Ok(json::ok(&token))
 }
 
 /// `POST /V1/integration/admin/token`: an admin user's bearer token (4 hours by default).
@@ -171,7 +60,7 @@ pub async fn issue_admin_token(
         })
         .await?;
     if throttled {
-        return Err(sign_in_failed());
+        return Err(accounts::sign_in_failed());
     }
     let usable = admin.filter(|a| a.is_active);
     let password_ok = state
@@ -185,7 +74,7 @@ pub async fn issue_admin_token(
     let signed_in = state
         .db
         .run(move |conn| {
-            settle_throttle(
+            accounts::settle_throttle(
                 conn,
                 &settings,
                 &username,
@@ -207,7 +96,7 @@ pub async fn issue_admin_token(
         })
         .await?;
     if !signed_in {
-        return Err(sign_in_failed());
+        return Err(accounts::sign_in_failed());
     }
     Ok(json::ok(&issued.plain))
 }
