@@ -759,6 +759,116 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// Magento's AccountManagement::isEmailAvailable: always `true` (anti-enumeration) unless
+/// GUEST_CHECKOUT_LOGIN restores the lookup.
+pub async fn is_email_available(
+    state: &AppState,
+    email: &str,
+    website_id: i32,
+) -> Result<bool, ApiError> {
+    if !state.settings.guest_checkout_login {
+        return Ok(true);
+    }
+    let normalized = normalize(email);
+    let existing = state
+        .db
+        .run(move |conn| Ok(queries::find_id_by_email(conn, &normalized, website_id)?))
+        .await?;
+    Ok(existing.is_none())
+}
+
+/// Why one address of a customer cannot be touched.
+#[derive(Debug)]
+pub enum AddressAccess {
+    Missing,
+    NotOwned,
+}
+
+/// The customer's own address with this id.
+pub fn owned_address(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    address_id: i32,
+) -> Result<Result<AddressRow, AddressAccess>, ApiError> {
+    Ok(match address_queries::find(conn, address_id)? {
+        None => Err(AddressAccess::Missing),
+        Some(a) if a.customer_id != customer_id => Err(AddressAccess::NotOwned),
+        Some(a) => Ok(a),
+    })
+}
+
+/// Moves the customer's defaults by one address's flags (`true` sets, `false` clears it if it
+/// was that address).
+fn apply_address_flags(
+    conn: &mut DbConnection,
+    customer: &CustomerRow,
+    address_id: i32,
+    billing_flag: Option<bool>,
+    shipping_flag: Option<bool>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let (mut billing, mut shipping) = (customer.default_billing, customer.default_shipping);
+    apply_flag(&mut billing, billing_flag, address_id);
+    apply_flag(&mut shipping, shipping_flag, address_id);
+    if (billing, shipping) != (customer.default_billing, customer.default_shipping) {
+        queries::update(
+            conn,
+            customer.entity_id,
+            &CustomerChanges {
+                updated_at: Some(now),
+                default_billing: Some(billing),
+                default_shipping: Some(shipping),
+                ..CustomerChanges::default()
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds one address to a customer (AddressRepository::save without an id); returns its id.
+pub fn add_address(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    given: &crate::domain::address::AddressInput,
+    now: NaiveDateTime,
+) -> Result<i32, ApiError> {
+    let customer =
+        queries::find(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+    let address = given.validate()?;
+    let id = address_queries::insert(conn, customer_id, &address, now)?;
+    apply_address_flags(
+        conn,
+        &customer,
+        id,
+        given.default_billing,
+        given.default_shipping,
+        now,
+    )?;
+    Ok(id)
+}
+
+/// Updates one of the customer's addresses: what the input sends replaces the stored fields.
+pub fn update_address(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    stored: &AddressRow,
+    given: &crate::domain::address::AddressInput,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let customer =
+        queries::find(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+    let address = given.overlaid_on(stored.as_input()).validate()?;
+    address_queries::update(conn, stored.entity_id, &address, now)?;
+    apply_address_flags(
+        conn,
+        &customer,
+        stored.entity_id,
+        given.default_billing,
+        given.default_shipping,
+        now,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

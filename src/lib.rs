@@ -8,6 +8,7 @@ pub mod db;
 pub mod directory;
 pub mod domain;
 pub mod error;
+pub mod graphql;
 pub mod input;
 pub mod json;
 pub mod mail;

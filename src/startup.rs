@@ -116,6 +116,7 @@ impl Application {
 fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let workers = state.settings.http_workers;
     let data = web::Data::new(state);
+    let schema = web::Data::new(crate::graphql::build_schema());
     let server = HttpServer::new(move || {
         let rest_scope = |path: &str| {
             web::scope(path)
@@ -138,6 +139,9 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                     .custom_request_replace("method", |req| req.method().to_string())
                     .custom_request_replace("path", |req| loggable_path(req.path())),
             )
+            .app_data(schema.clone())
+            .route("/graphql", web::post().to(crate::graphql::graphql))
+            .route("/graphql", web::get().to(crate::graphql::graphql))
             .route("/healthz", web::get().to(routes::health::healthz))
             .route("/readyz", web::get().to(routes::health::readyz))
             .service(rest_scope("/rest/V1"))

@@ -73,9 +73,8 @@ impl Caller {
 
 /// The token from `Authorization: Bearer <token>`: exactly two parts split on one space, the
 /// first case-insensitively `bearer` (Magento TokenUserContext).
-fn bearer_token(req: &ServiceRequest) -> Option<String> {
-    let value = req
-        .headers()
+fn bearer_token(headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+    let value = headers
         .get(actix_web::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?;
@@ -84,6 +83,25 @@ fn bearer_token(req: &ServiceRequest) -> Option<String> {
         [scheme, token] if scheme.eq_ignore_ascii_case("bearer") => Some((*token).to_owned()),
         _ => None,
     }
+}
+
+/// The caller behind a request's `Authorization: Bearer` header (one indexed lookup; a token
+/// that is not ours, expired or revoked makes a guest). Shared by REST and GraphQL, so a token
+/// from either works on both.
+pub async fn resolve_caller(
+    state: &AppState,
+    headers: &actix_web::http::header::HeaderMap,
+) -> Result<Caller, ApiError> {
+    let Some(plain) = bearer_token(headers).filter(|t| token::is_well_formed(t)) else {
+        return Ok(Caller::Guest);
+    };
+    let hash = token::hash(&plain);
+    let now = db::now();
+    Ok(state
+        .db
+        .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
+        .await?
+        .map_or(Caller::Guest, Caller::from_owner))
 }
 
 /// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
@@ -128,18 +146,7 @@ pub async fn rest_context(
             }
         }
     };
-    let caller = match bearer_token(&req).filter(|t| token::is_well_formed(t)) {
-        None => Caller::Guest,
-        Some(plain) => {
-            let hash = token::hash(&plain);
-            let now = db::now();
-            state
-                .db
-                .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
-                .await?
-                .map_or(Caller::Guest, Caller::from_owner)
-        }
-    };
+    let caller = resolve_caller(&state, req.headers()).await?;
     req.extensions_mut().insert(store);
     req.extensions_mut().insert(caller);
     next.call(req).await

@@ -7,4 +7,4 @@ pub mod password;
 pub mod token;
 
 pub use acl::Authorized;
-pub use context::{AuthenticatedCustomer, Caller, StoreContext, rest_context};
+pub use context::{AuthenticatedCustomer, Caller, StoreContext, resolve_caller, rest_context};

@@ -3,7 +3,6 @@
 use super::body::{RequestInput, required_strings};
 use crate::accounts;
 use crate::auth::{Caller, StoreContext};
-use crate::db::customers as queries;
 use crate::error::{ApiError, Phrase};
 use crate::input::{dedupe_case_insensitive_keys, to_string, top_level};
 use crate::json;
@@ -48,13 +47,7 @@ pub async fn is_email_available(
     let input = body.0;
     let [email] = required_strings(&input, ["customerEmail"])?;
     let website_id = super::request_website(&state, &store, &input)?;
-    if !state.settings.guest_checkout_login {
-        return Ok(json::ok(&true));
-    }
-    let normalized = crate::domain::email::normalize(&email);
-    let existing = state
-        .db
-        .run(move |conn| Ok(queries::find_id_by_email(conn, &normalized, website_id)?))
-        .await?;
-    Ok(json::ok(&existing.is_none()))
+    Ok(json::ok(
+        &accounts::is_email_available(&state, &email, website_id).await?,
+    ))
 }

@@ -9,6 +9,7 @@ mod cli;
 mod confirmation;
 mod customers;
 mod directory;
+mod graphql;
 mod health;
 mod me;
 mod openapi;

@@ -1,0 +1,380 @@
+//! Magento's GraphQL types for customers (CustomerGraphQl/etc/schema.graphqls), with their
+//! snake_case field names, and the mapping from the shared domain and rows.
+
+use crate::db::customers::{AddressRow, CustomerRow};
+use crate::directory::{self, Country as DirectoryCountry};
+use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
+use async_graphql::{Enum, InputObject, SimpleObject};
+
+include!(concat!(env!("OUT_DIR"), "/country_code_enum.rs"));
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ConfirmationStatusEnum {
+    AccountConfirmed,
+    AccountConfirmationNotRequired,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddressRegion {
+    pub region_code: Option<String>,
+    pub region: Option<String>,
+    pub region_id: Option<i32>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddress {
+    pub id: Option<i32>,
+    /// Always null, as in Magento.
+    pub customer_id: Option<i32>,
+    pub region: Option<CustomerAddressRegion>,
+    pub region_id: Option<i32>,
+    #[graphql(deprecation = "Use `country_code` instead.")]
+    pub country_id: Option<String>,
+    pub country_code: Option<CountryCodeEnum>,
+    pub street: Option<Vec<Option<String>>>,
+    pub company: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub middlename: Option<String>,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub vat_id: Option<String>,
+    pub default_shipping: Option<bool>,
+    pub default_billing: Option<bool>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct Customer {
+    pub created_at: Option<String>,
+    /// Always null: deprecated in Magento.
+    pub group_id: Option<i32>,
+    pub prefix: Option<String>,
+    pub firstname: Option<String>,
+    pub middlename: Option<String>,
+    pub lastname: Option<String>,
+    pub suffix: Option<String>,
+    pub email: Option<String>,
+    pub default_billing: Option<String>,
+    pub default_shipping: Option<String>,
+    #[graphql(deprecation = "Use `date_of_birth` instead.")]
+    pub dob: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub taxvat: Option<String>,
+    /// Always null, as in Magento 2.4.7+.
+    pub id: Option<i32>,
+    pub is_subscribed: Option<bool>,
+    pub addresses: Option<Vec<Option<CustomerAddress>>>,
+    pub gender: Option<i32>,
+    pub confirmation_status: ConfirmationStatusEnum,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerOutput {
+    pub customer: Customer,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerToken {
+    pub token: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct RevokeCustomerTokenOutput {
+    pub result: bool,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct IsEmailAvailableOutput {
+    pub is_email_available: Option<bool>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Region {
+    pub id: Option<i32>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct Country {
+    pub id: Option<String>,
+    pub two_letter_abbreviation: Option<String>,
+    pub three_letter_abbreviation: Option<String>,
+    pub full_name_locale: Option<String>,
+    pub full_name_english: Option<String>,
+    pub available_regions: Option<Vec<Option<Region>>>,
+}
+
+/// `createCustomer`'s (deprecated) input, also Magento's old update input: every field optional.
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerInput {
+    pub prefix: Option<String>,
+    pub firstname: Option<String>,
+    pub middlename: Option<String>,
+    pub lastname: Option<String>,
+    pub suffix: Option<String>,
+    pub email: Option<String>,
+    pub dob: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub taxvat: Option<String>,
+    pub gender: Option<i32>,
+    pub password: Option<String>,
+    pub is_subscribed: Option<bool>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerCreateInput {
+    pub prefix: Option<String>,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub suffix: Option<String>,
+    pub email: String,
+    pub dob: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub taxvat: Option<String>,
+    pub gender: Option<i32>,
+    pub password: Option<String>,
+    pub is_subscribed: Option<bool>,
+}
+
+impl From<CustomerCreateInput> for CustomerInput {
+    fn from(i: CustomerCreateInput) -> Self {
+        Self {
+            prefix: i.prefix,
+            firstname: Some(i.firstname),
+            middlename: i.middlename,
+            lastname: Some(i.lastname),
+            suffix: i.suffix,
+            email: Some(i.email),
+            dob: i.dob,
+            date_of_birth: i.date_of_birth,
+            taxvat: i.taxvat,
+            gender: i.gender,
+            password: i.password,
+            is_subscribed: i.is_subscribed,
+        }
+    }
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerUpdateInput {
+    pub date_of_birth: Option<String>,
+    pub dob: Option<String>,
+    pub firstname: Option<String>,
+    pub gender: Option<i32>,
+    pub is_subscribed: Option<bool>,
+    pub lastname: Option<String>,
+    pub middlename: Option<String>,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub taxvat: Option<String>,
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddressRegionInput {
+    pub region_code: Option<String>,
+    pub region: Option<String>,
+    pub region_id: Option<i32>,
+}
+
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddressInput {
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub company: Option<String>,
+    pub telephone: Option<String>,
+    pub street: Option<Vec<Option<String>>>,
+    pub city: Option<String>,
+    pub region: Option<CustomerAddressRegionInput>,
+    pub postcode: Option<String>,
+    #[graphql(deprecation = "Use `country_code` instead.")]
+    pub country_id: Option<CountryCodeEnum>,
+    pub country_code: Option<CountryCodeEnum>,
+    pub default_shipping: Option<bool>,
+    pub default_billing: Option<bool>,
+    pub fax: Option<String>,
+    pub middlename: Option<String>,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub vat_id: Option<String>,
+}
+
+impl CustomerAddressInput {
+    pub fn is_empty(&self) -> bool {
+        self.firstname.is_none()
+            && self.lastname.is_none()
+            && self.company.is_none()
+            && self.telephone.is_none()
+            && self.street.is_none()
+            && self.city.is_none()
+            && self.region.is_none()
+            && self.postcode.is_none()
+            && self.country_id.is_none()
+            && self.country_code.is_none()
+            && self.default_shipping.is_none()
+            && self.default_billing.is_none()
+            && self.fax.is_none()
+            && self.middlename.is_none()
+            && self.prefix.is_none()
+            && self.suffix.is_none()
+            && self.vat_id.is_none()
+    }
+
+    /// The shared domain input (GraphQL's `region_id` lives inside `region`).
+    pub fn to_domain(&self) -> AddressInput {
+        let region = self.region.as_ref().map(|r| RegionInput {
+            region_code: r.region_code.clone(),
+            region: r.region.clone(),
+            region_id: r.region_id.map(i64::from),
+        });
+        AddressInput {
+            region_id: self
+                .region
+                .as_ref()
+                .and_then(|r| r.region_id)
+                .map(i64::from),
+            region,
+            country_id: self
+                .country_code
+                .or(self.country_id)
+                .map(|c| c.code().to_owned()),
+            street: self.street.as_ref().map(|lines| {
+                lines
+                    .iter()
+                    .map(|l| l.clone().unwrap_or_default())
+                    .collect()
+            }),
+            company: self.company.clone(),
+            telephone: self.telephone.clone(),
+            fax: self.fax.clone(),
+            postcode: self.postcode.clone(),
+            city: self.city.clone(),
+            firstname: self.firstname.clone(),
+            lastname: self.lastname.clone(),
+            middlename: self.middlename.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            vat_id: self.vat_id.clone(),
+            default_shipping: self.default_shipping,
+            default_billing: self.default_billing,
+            ..AddressInput::default()
+        }
+    }
+}
+
+impl CustomerAddress {
+    pub fn from_row(a: &AddressRow, customer: &CustomerRow) -> Self {
+        let region = AddressRegion::from_stored(a.region_id, &a.country_id, a.region.as_deref());
+        let (code, name) = match &region {
+            AddressRegion::None => (None, None),
+            AddressRegion::Listed(r) => (Some(r.code.to_owned()), Some(r.name.to_owned())),
+            AddressRegion::Text(t) => (Some(t.clone()), Some(t.clone())),
+        };
+        Self {
+            id: Some(a.entity_id),
+            customer_id: None,
+            region: Some(CustomerAddressRegion {
+                region_code: code,
+                region: name,
+                region_id: Some(region.id()),
+            }),
+            region_id: Some(region.id()),
+            country_id: Some(a.country_id.clone()),
+            country_code: CountryCodeEnum::from_code(&a.country_id),
+            street: Some(a.street.split('\n').map(|l| Some(l.to_owned())).collect()),
+            company: a.company.clone(),
+            telephone: a.telephone.clone(),
+            fax: a.fax.clone(),
+            postcode: a.postcode.clone(),
+            city: Some(a.city.clone()),
+            firstname: Some(a.firstname.clone()),
+            lastname: Some(a.lastname.clone()),
+            middlename: a.middlename.clone(),
+            prefix: a.prefix.clone(),
+            suffix: a.suffix.clone(),
+            vat_id: a.vat_id.clone(),
+            default_shipping: Some(customer.default_shipping == Some(a.entity_id)),
+            default_billing: Some(customer.default_billing == Some(a.entity_id)),
+        }
+    }
+}
+
+impl Customer {
+    pub fn from_rows(
+        c: &CustomerRow,
+        addresses: &[AddressRow],
+        confirmation_required: bool,
+    ) -> Self {
+        let dob = c.dob.map(|d| d.format("%Y-%m-%d").to_string());
+        Self {
+            created_at: Some(c.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            group_id: None,
+            prefix: c.prefix.clone(),
+            firstname: Some(c.firstname.clone()),
+            middlename: c.middlename.clone(),
+            lastname: Some(c.lastname.clone()),
+            suffix: c.suffix.clone(),
+            email: Some(c.email.clone()),
+            default_billing: c.default_billing.map(|id| id.to_string()),
+            default_shipping: c.default_shipping.map(|id| id.to_string()),
+            dob: dob.clone(),
+            date_of_birth: dob,
+            taxvat: c.taxvat.clone(),
+            id: None,
+            is_subscribed: Some(c.is_subscribed),
+            addresses: Some(
+                addresses
+                    .iter()
+                    .map(|a| Some(CustomerAddress::from_row(a, c)))
+                    .collect(),
+            ),
+            gender: c.gender.map(i32::from),
+            confirmation_status: if confirmation_required {
+                ConfirmationStatusEnum::AccountConfirmed
+            } else {
+                ConfirmationStatusEnum::AccountConfirmationNotRequired
+            },
+        }
+    }
+}
+
+impl Country {
+    pub fn from_directory(c: &DirectoryCountry) -> Self {
+        let mut regions: Vec<_> = directory::regions_of(c.id).collect();
+        regions.sort_by(|a, b| a.name.cmp(b.name));
+        Self {
+            id: Some(c.id.to_owned()),
+            two_letter_abbreviation: Some(c.id.to_owned()),
+            three_letter_abbreviation: Some(c.iso3.to_owned()),
+            full_name_locale: Some(c.name.to_owned()),
+            full_name_english: Some(c.name.to_owned()),
+            available_regions: (!regions.is_empty()).then(|| {
+                regions
+                    .into_iter()
+                    .map(|r| {
+                        Some(Region {
+                            id: Some(r.id as i32),
+                            code: Some(r.code.to_owned()),
+                            name: Some(r.name.to_owned()),
+                        })
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
