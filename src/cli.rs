@@ -234,6 +234,29 @@ pub fn integration_revoke(
     writeln!(out, "Integration {name} revoked.").map_err(|e| e.to_string())
 }
 
+/// Median milliseconds of one password hash and one verification at `cost`, as the service
+/// computes them (SHA-256 prehash + bcrypt).
+pub fn hash_timing(cost: u32, samples: usize) -> (f64, f64) {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut hashes = Vec::with_capacity(samples);
+    let mut verifies = Vec::with_capacity(samples);
+    let mut stored = String::new();
+    for _ in 0..samples {
+        let start = std::time::Instant::now();
+        stored = password::hash_blocking("Timing-password1", cost).expect("bcrypt");
+        hashes.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    for _ in 0..samples {
+        let start = std::time::Instant::now();
+        password::verify_blocking("Timing-password1", &stored);
+        verifies.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    (median(hashes), median(verifies))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,12 @@ enum Command {
     /// Manage integrations: long-lived tokens for server-to-server clients.
     #[command(subcommand)]
     Integration(IntegrationCommand),
+    /// Time one bcrypt hash and one verify at BCRYPT_COST on this machine (median of runs),
+    /// to choose the cost; prints JSON.
+    HashTiming {
+        #[arg(long, default_value_t = 9)]
+        samples: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -118,6 +124,14 @@ fn main() -> ExitCode {
                     cli::integration_revoke(&settings, &name, out)
                 }
             }
+        }
+        Command::HashTiming { samples } => {
+            let (hash_ms, verify_ms) = cli::hash_timing(settings.bcrypt_cost, samples.max(1));
+            println!(
+                "{{\"cost\":{},\"hash_ms\":{hash_ms:.2},\"verify_ms\":{verify_ms:.2}}}",
+                settings.bcrypt_cost
+            );
+            Ok(())
         }
         Command::Migrate => prepare_database(&settings)
             .map(|_| log::info!("database is up to date"))

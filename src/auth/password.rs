@@ -1,11 +1,10 @@
 //! Password hashing with bcrypt, off the async workers and bounded: at most `hashing_threads`
-//! hashes run at once, so a flood of sign-ins queues here instead of occupying every blocking
-//! thread (and every core) the rest of the service needs.
+//! hashes run at once, on low-priority threads of their own, so a flood of sign-ins queues
+//! here instead of occupying the blocking threads and the cores the rest of the service needs.
 
 use crate::error::ApiError;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::Semaphore;
 
 /// bcrypt reads at most 72 bytes, while Magento allows 256-character passwords: two long
 /// passwords sharing a prefix would collide. Hashing the password with SHA-256 first (hex,
@@ -20,21 +19,70 @@ pub fn hash_blocking(password: &str, cost: u32) -> Result<String, bcrypt::Bcrypt
     bcrypt::hash(prehash(password), cost)
 }
 
+/// Verifies on the current thread (command line and benchmarks).
+pub fn verify_blocking(password: &str, hash: &str) -> bool {
+    bcrypt::verify(prehash(password), hash).unwrap_or(false)
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Password hashing on its own threads, one per `hashing_threads`, queued in order. The
+/// threads run at a lower CPU priority (nice 10): alone they use every idle core, but when
+/// requests need the CPU the scheduler prefers them, so a flood of sign-ins cannot starve the
+/// rest of the service (and no tokio blocking thread waits on a hash).
 #[derive(Clone)]
 pub struct Hasher {
     cost: u32,
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::Sender<Job>,
     /// A hash of a random password at the configured cost, verified against when the account
     /// is unknown, so that answer takes as long as a wrong password. Made on first use, to
     /// keep startup fast.
     dummy: Arc<OnceLock<String>>,
 }
 
+/// Lowers the calling thread's scheduling priority (Linux keeps a nice value per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: setpriority only reads its arguments; `who = 0` is the calling thread.
+        let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+        if rc != 0 {
+            log::warn!("could not lower the hashing threads' priority");
+        }
+    }
+}
+
 impl Hasher {
     pub fn new(cost: u32, threads: usize) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("hasher-{i}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        // The lock is held only while taking the next job.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => {
+                                // A panicking job must not take the thread with it.
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            // Every Hasher clone is gone: the application stopped.
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("spawn a hashing thread");
+        }
         Self {
             cost,
-            permits: Arc::new(Semaphore::new(threads)),
+            jobs,
             dummy: Arc::new(OnceLock::new()),
         }
     }
@@ -43,12 +91,14 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| ApiError::internal(format!("hashing pool closed: {e}")))?;
-        Ok(actix_web::web::block(f).await?)
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| ApiError::internal("the hashing threads are gone"))?;
+        rx.await
+            .map_err(|_| ApiError::internal("a password hash failed"))
     }
 
     /// Hashes a new password.

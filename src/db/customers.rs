@@ -201,24 +201,26 @@ pub fn create_with_addresses(
     })
 }
 
-/// A customer with its addresses (in id order), or `None`.
+/// A customer with its addresses (in id order), or `None`, in one round trip (customer rows
+/// repeat per address through a LEFT JOIN; this is `GET /me`'s hot path).
 pub fn load(
     conn: &mut DbConnection,
     customer_id: i32,
 ) -> QueryResult<Option<(CustomerRow, Vec<AddressRow>)>> {
-    let Some(customer) = customers::table
-        .find(customer_id)
-        .select(CustomerRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
+    let rows: Vec<(CustomerRow, Option<AddressRow>)> = customers::table
+        .left_join(customer_addresses::table)
+        .filter(customers::entity_id.eq(customer_id))
+        .order(customer_addresses::entity_id)
+        .select((CustomerRow::as_select(), Option::<AddressRow>::as_select()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((customer, first)) = rows.next() else {
         return Ok(None);
     };
-    let addresses = customer_addresses::table
-        .filter(customer_addresses::customer_id.eq(customer_id))
-        .order(customer_addresses::entity_id)
-        .select(AddressRow::as_select())
-        .load(conn)?;
+    let addresses = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, a)| a))
+        .collect();
     Ok(Some((customer, addresses)))
 }
 
