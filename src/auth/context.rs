@@ -4,6 +4,7 @@
 //! `AuthenticatedCustomer` (Magento's `self` resource), `Caller` or nothing.
 
 use super::token;
+use crate::db::customers::{AddressRow, CustomerRow};
 use crate::db::{
     self,
     tokens::{CustomerTokenOwner, TokenOwner},
@@ -92,16 +93,34 @@ pub async fn resolve_caller(
     state: &AppState,
     headers: &actix_web::http::header::HeaderMap,
 ) -> Result<Caller, ApiError> {
+    Ok(resolve(state, headers).await?.0)
+}
+
+/// The customer (with addresses) behind a customer token, read with the token itself.
+pub type Account = std::sync::Arc<(CustomerRow, Vec<AddressRow>)>;
+
+async fn resolve(
+    state: &AppState,
+    headers: &actix_web::http::header::HeaderMap,
+) -> Result<(Caller, Option<Account>), ApiError> {
     let Some(plain) = bearer_token(headers).filter(|t| token::is_well_formed(t)) else {
-        return Ok(Caller::Guest);
+        return Ok((Caller::Guest, None));
     };
     let hash = token::hash(&plain);
     let now = db::now();
-    Ok(state
-        .db
-        .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
-        .await?
-        .map_or(Caller::Guest, Caller::from_owner))
+    Ok(
+        match state
+            .db
+            .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
+            .await?
+        {
+            None => (Caller::Guest, None),
+            Some(live) => (
+                Caller::from_owner(live.owner),
+                live.account.map(std::sync::Arc::new),
+            ),
+        },
+    )
 }
 
 /// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
@@ -146,7 +165,10 @@ pub async fn rest_context(
             }
         }
     };
-    let caller = resolve_caller(&state, req.headers()).await?;
+    let (caller, account) = resolve(&state, req.headers()).await?;
+    if let Some(account) = account {
+        req.extensions_mut().insert(account);
+    }
     req.extensions_mut().insert(store);
     req.extensions_mut().insert(caller);
     next.call(req).await
@@ -184,6 +206,8 @@ pub struct AuthenticatedCustomer {
     pub customer_id: i32,
     pub token_id: i32,
     pub store: StoreContext,
+    /// The customer and addresses as read with the token, earlier in this request.
+    pub account: Option<Account>,
 }
 
 impl FromRequest for AuthenticatedCustomer {
@@ -201,6 +225,7 @@ impl FromRequest for AuthenticatedCustomer {
                         customer_id: owner.customer_id,
                         token_id: owner.token_id,
                         store,
+                        account: req.extensions().get::<Account>().cloned(),
                     })
                 }
                 _ => Err(ApiError::not_authorized("self")),

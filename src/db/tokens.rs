@@ -1,7 +1,10 @@
 //! Bearer tokens (hashed at rest) and the per-username token-request throttle.
 
 use super::DbConnection;
-use super::schema::{access_tokens, admin_users, customers, integrations, token_request_log};
+use super::customers::{AddressRow, CustomerRow};
+use super::schema::{
+    access_tokens, admin_users, customer_addresses, customers, integrations, token_request_log,
+};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -49,22 +52,34 @@ type TokenRow = (
     Option<i32>,
     Option<String>,
     Option<NaiveDateTime>,
+    Option<CustomerRow>,
+    Option<AddressRow>,
 );
 
+/// A live token: its owner and, for a customer token, the customer with their addresses, read
+/// in the same statement (so `GET /me` needs no second round trip).
+#[derive(Debug, Clone)]
+pub struct LiveToken {
+    pub owner: TokenOwner,
+    pub account: Option<(CustomerRow, Vec<AddressRow>)>,
+}
+
 /// One indexed lookup by hash for any kind of token; expiry and revocation are checked in SQL,
-/// the owner's state (active customer or admin, unrevoked integration) from the same row.
+/// the owner's state (active customer or admin, unrevoked integration) from the same rows. A
+/// customer token's rows also carry the customer and one address each.
 pub fn find_live_token(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<TokenOwner>> {
-    let row: Option<TokenRow> = access_tokens::table
-        .left_join(customers::table)
+) -> QueryResult<Option<LiveToken>> {
+    let rows: Vec<TokenRow> = access_tokens::table
+        .left_join(customers::table.left_join(customer_addresses::table))
         .left_join(admin_users::table)
         .left_join(integrations::table)
         .filter(access_tokens::token_hash.eq(token_hash))
         .filter(access_tokens::expires_at.gt(now))
         .filter(access_tokens::revoked_at.is_null())
+        .order(customer_addresses::entity_id)
         .select((
             access_tokens::id,
             access_tokens::user_type,
@@ -78,9 +93,11 @@ pub fn find_live_token(
             // Already nullable: None both when not revoked and when no integration joined;
             // `resources` (NOT NULL) tells whether one did.
             integrations::revoked_at.nullable(),
+            Option::<CustomerRow>::as_select(),
+            Option::<AddressRow>::as_select(),
         ))
-        .first(conn)
-        .optional()?;
+        .load(conn)?;
+    let mut rows = rows.into_iter();
     let Some((
         token_id,
         user_type,
@@ -92,11 +109,20 @@ pub fn find_live_token(
         integration_id,
         resources,
         integration_revoked,
-    )) = row
+        customer,
+        first_address,
+    )) = rows.next()
     else {
         return Ok(None);
     };
-    Ok(match user_type {
+    let account = customer.map(|c| {
+        let addresses = first_address
+            .into_iter()
+            .chain(rows.filter_map(|row| row.11))
+            .collect();
+        (c, addresses)
+    });
+    let owner = match user_type {
         USER_TYPE_CUSTOMER => match (customer_id, website_id, customer_active) {
             (Some(customer_id), Some(website_id), Some(true)) => {
                 Some(TokenOwner::Customer(CustomerTokenOwner {
@@ -125,7 +151,8 @@ pub fn find_live_token(
             _ => None,
         },
         _ => None,
-    })
+    };
+    Ok(owner.map(|owner| LiveToken { owner, account }))
 }
 
 /// Stores a token for an admin user or an integration.

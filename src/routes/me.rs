@@ -21,6 +21,12 @@ pub async fn get_current_customer(
     state: web::Data<AppState>,
     customer: AuthenticatedCustomer,
 ) -> Result<HttpResponse, ApiError> {
+    // Read with the bearer token in this same request: no second round trip.
+    if let Some(account) = &customer.account {
+        return Ok(json::ok(&CustomerResponse::from_rows(
+            &account.0, &account.1,
+        )));
+    }
     let id = customer.customer_id;
     let (row, addresses) = state
         .db
