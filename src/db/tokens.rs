@@ -72,14 +72,22 @@ pub fn find_live_token(
     token_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<LiveToken>> {
+    // A flat chain of joins with an explicit ON: SQLite materializes a parenthesized
+    // `customers LEFT JOIN customer_addresses` (a full scan per request, seen in EXPLAIN QUERY
+    // PLAN), while the flat form is three index lookups. No ORDER BY for the same reason; the
+    // addresses are sorted below.
     let rows: Vec<TokenRow> = access_tokens::table
-        .left_join(customers::table.left_join(customer_addresses::table))
+        .left_join(customers::table)
+        .left_join(
+            customer_addresses::table.on(customer_addresses::customer_id
+                .nullable()
+                .eq(customers::entity_id.nullable())),
+        )
         .left_join(admin_users::table)
         .left_join(integrations::table)
         .filter(access_tokens::token_hash.eq(token_hash))
         .filter(access_tokens::expires_at.gt(now))
         .filter(access_tokens::revoked_at.is_null())
-        .order(customer_addresses::entity_id)
         .select((
             access_tokens::id,
             access_tokens::user_type,
@@ -116,10 +124,11 @@ pub fn find_live_token(
         return Ok(None);
     };
     let account = customer.map(|c| {
-        let addresses = first_address
+        let mut addresses: Vec<AddressRow> = first_address
             .into_iter()
             .chain(rows.filter_map(|row| row.11))
             .collect();
+        addresses.sort_by_key(|a| a.entity_id);
         (c, addresses)
     });
     let owner = match user_type {
