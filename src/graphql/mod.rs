@@ -230,25 +230,15 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
         )));
     }
     check_gender(input.gender)?;
+    let password = input.password.clone();
     let customer = DomainCustomer {
-        email: input.email,
-        firstname: input.firstname,
-        lastname: input.lastname,
-        middlename: input.middlename,
-        prefix: input.prefix,
-        suffix: input.suffix,
-        dob: input.date_of_birth.or(input.dob),
-        taxvat: input.taxvat,
-        gender: input.gender.map(i64::from),
-        is_subscribed: input.is_subscribed,
         // The store comes from the request (the `Store` header).
         store_id: (!r.store.is_admin).then_some(i64::from(r.store.store_id)),
-        ..DomainCustomer::default()
+        ..input.into_domain()
     };
-    let (row, addresses) =
-        accounts::create_account(&r.state, &r.caller, customer, input.password, None)
-            .await
-            .map_err(from_api)?;
+    let (row, addresses) = accounts::create_account(&r.state, &r.caller, customer, password, None)
+        .await
+        .map_err(from_api)?;
     Ok(Some(CustomerOutput {
         customer: Customer::from_rows(&row, &addresses, r.state.settings.confirmation_required),
     }))
@@ -399,18 +389,7 @@ impl MutationRoot {
     ) -> GqlResult<Option<CustomerOutput>> {
         let owner = customer_of(ctx)?;
         check_gender(input.gender)?;
-        let given = DomainCustomer {
-            firstname: input.firstname,
-            lastname: input.lastname,
-            middlename: input.middlename,
-            prefix: input.prefix,
-            suffix: input.suffix,
-            dob: input.date_of_birth.or(input.dob),
-            taxvat: input.taxvat,
-            gender: input.gender.map(i64::from),
-            is_subscribed: input.is_subscribed,
-            ..DomainCustomer::default()
-        };
+        let given = CustomerInput::from(input).into_domain();
         let customer = update(request(ctx), owner.customer_id, given).await?;
         Ok(Some(CustomerOutput { customer }))
     }

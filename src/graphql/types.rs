@@ -168,6 +168,44 @@ impl From<CustomerCreateInput> for CustomerInput {
     }
 }
 
+impl CustomerInput {
+    /// The shared domain input (the password travels separately).
+    pub fn into_domain(self) -> crate::domain::customer::CustomerInput {
+        crate::domain::customer::CustomerInput {
+            email: self.email,
+            firstname: self.firstname,
+            lastname: self.lastname,
+            middlename: self.middlename,
+            prefix: self.prefix,
+            suffix: self.suffix,
+            dob: self.date_of_birth.or(self.dob),
+            taxvat: self.taxvat,
+            gender: self.gender.map(i64::from),
+            is_subscribed: self.is_subscribed,
+            ..Default::default()
+        }
+    }
+}
+
+impl From<CustomerUpdateInput> for CustomerInput {
+    fn from(i: CustomerUpdateInput) -> Self {
+        Self {
+            prefix: i.prefix,
+            firstname: i.firstname,
+            middlename: i.middlename,
+            lastname: i.lastname,
+            suffix: i.suffix,
+            dob: i.dob,
+            date_of_birth: i.date_of_birth,
+            taxvat: i.taxvat,
+            gender: i.gender,
+            is_subscribed: i.is_subscribed,
+            email: None,
+            password: None,
+        }
+    }
+}
+
 #[derive(InputObject, Clone, Debug, Default)]
 #[graphql(rename_fields = "snake_case")]
 pub struct CustomerUpdateInput {
