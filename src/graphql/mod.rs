@@ -244,6 +244,16 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
     }))
 }
 
+/// The customer's stored row.
+async fn stored_customer(r: &RequestContext, customer_id: i32) -> GqlResult<queries::CustomerRow> {
+    r.state
+        .db
+        .run(move |conn| Ok(queries::find(conn, customer_id)?))
+        .await
+        .map_err(from_api)?
+        .ok_or_else(|| from_api(accounts::no_such_customer(customer_id)))
+}
+
 /// Lays the given attributes over the stored customer and saves (Magento's partial update).
 async fn update(
     r: &RequestContext,
@@ -251,12 +261,7 @@ async fn update(
     given: DomainCustomer,
 ) -> GqlResult<Customer> {
     let state = &r.state;
-    let stored = state
-        .db
-        .run(move |conn| Ok(queries::find(conn, customer_id)?))
-        .await
-        .map_err(from_api)?
-        .ok_or_else(|| from_api(accounts::no_such_customer(customer_id)))?;
+    let stored = stored_customer(r, customer_id).await?;
     let merged = given.overlaid_on(stored.as_input());
     let attributes = merged
         .validate_attributes(db::now().date())
@@ -405,13 +410,7 @@ impl MutationRoot {
         let owner = customer_of(ctx)?;
         let r = request(ctx);
         let customer_id = owner.customer_id;
-        let stored = r
-            .state
-            .db
-            .run(move |conn| Ok(queries::find(conn, customer_id)?))
-            .await
-            .map_err(from_api)?
-            .ok_or_else(|| from_api(accounts::no_such_customer(customer_id)))?;
+        let stored = stored_customer(r, customer_id).await?;
         if !r
             .state
             .hasher
