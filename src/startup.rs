@@ -59,6 +59,25 @@ pub fn prepare_database(settings: &Settings) -> Result<(Db, Scopes), StartupErro
     Ok((Db::new(pool), scopes))
 }
 
+/// Every hour (and once at startup), deletes dead tokens and expired throttle rows, so the
+/// tables do not grow with every sign-in. Failures are logged and retried next hour.
+async fn purge_dead_rows(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match db
+            .run(|conn| Ok(db::tokens::purge_dead(conn, db::now())?))
+            .await
+        {
+            Ok((0, 0)) => {}
+            Ok((tokens, throttles)) => {
+                log::info!("purged {tokens} dead tokens and {throttles} expired sign-in locks")
+            }
+            Err(e) => log::warn!("purging dead tokens failed: {e}"),
+        }
+    }
+}
+
 /// Hides the secret part of paths that carry one (password-reset links) in the access log.
 fn loggable_path(path: &str) -> String {
     let mut redact_next = false;
@@ -91,6 +110,7 @@ impl Application {
             settings: Arc::new(settings),
         };
         let server = run(listener, state.clone()).map_err(StartupError::Server)?;
+        actix_web::rt::spawn(purge_dead_rows(state.db.clone()));
         Ok(Self {
             port,
             state,

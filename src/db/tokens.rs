@@ -317,3 +317,21 @@ pub fn reset_throttle(conn: &mut DbConnection, username: &str, user_type: i16) -
     .execute(conn)?;
     Ok(())
 }
+
+/// Deletes what can no longer count: expired or revoked tokens and token-request failures whose
+/// lock window has passed (Magento's `expired_tokens_cleanup` and
+/// `outdated_authentication_failures_cleanup` crons). Returns (tokens, throttle rows) deleted.
+pub fn purge_dead(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<(usize, usize)> {
+    let tokens = diesel::delete(
+        access_tokens::table.filter(
+            access_tokens::expires_at
+                .le(now)
+                .or(access_tokens::revoked_at.is_not_null()),
+        ),
+    )
+    .execute(conn)?;
+    let throttles =
+        diesel::delete(token_request_log::table.filter(token_request_log::lock_expires_at.le(now)))
+            .execute(conn)?;
+    Ok((tokens, throttles))
+}

@@ -215,3 +215,40 @@ on_both_backends! {
         assert!((595..=600).contains(&minutes), "locked for Magento's 10 minutes, got {minutes}s");
     }
 }
+
+on_both_backends! {
+    async fn the_purge_deletes_dead_tokens_and_expired_locks_only(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let (live, expired, revoked) = (app.seed_token().await, app.seed_token().await, app.seed_token().await);
+        for _ in 0..2 {
+            app.token_reply("nobody@example.com", "x").await;
+            app.token_reply("someone@example.com", "x").await;
+        }
+        let hash = |t: &str| customer_service::auth::token::hash(t);
+        let (expired_hash, revoked_hash) = (hash(&expired), hash(&revoked));
+        app.with_db(move |conn| {
+            use customer_service::db::schema::token_request_log;
+            let now = chrono::Utc::now().naive_utc();
+            diesel::update(access_tokens::table.filter(access_tokens::token_hash.eq(expired_hash)))
+                .set(access_tokens::expires_at.eq(now - chrono::TimeDelta::seconds(1)))
+                .execute(conn)?;
+            diesel::update(access_tokens::table.filter(access_tokens::token_hash.eq(revoked_hash)))
+                .set(access_tokens::revoked_at.eq(Some(now)))
+                .execute(conn)?;
+            diesel::update(token_request_log::table.filter(token_request_log::username.eq("nobody@example.com")))
+                .set(token_request_log::lock_expires_at.eq(now - chrono::TimeDelta::seconds(1)))
+                .execute(conn)
+        }).await;
+        let purged = app.with_db(|conn| customer_service::db::tokens::purge_dead(conn, chrono::Utc::now().naive_utc())).await;
+        assert_eq!(purged, (2, 1));
+        let left: Vec<String> = app.with_db(|conn| {
+            use customer_service::db::schema::token_request_log;
+            token_request_log::table.select(token_request_log::username).load(conn)
+        }).await;
+        assert_eq!(left, ["someone@example.com"], "a current lock window stays");
+        assert_eq!(app.get("/rest/V1/customers/me", Some(&live)).await.status, 200, "live tokens stay");
+        let tokens: i64 = app.with_db(|conn| access_tokens::table.count().get_result(conn)).await;
+        assert_eq!(tokens, 1);
+    }
+}
