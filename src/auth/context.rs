@@ -86,6 +86,18 @@ fn bearer_token(headers: &actix_web::http::header::HeaderMap) -> Option<String> 
     }
 }
 
+impl StoreContext {
+    /// The website accounts are looked up in: the store view's, and for `/rest/all/` (the
+    /// admin store) the default store view's, as Magento does.
+    pub fn account_website(&self, scopes: &crate::db::scopes::Scopes) -> i32 {
+        if self.is_admin {
+            scopes.default_store().website_id
+        } else {
+            self.website_id
+        }
+    }
+}
+
 /// The caller behind a request's `Authorization: Bearer` header (one indexed lookup; a token
 /// that is not ours, expired or revoked makes a guest). Shared by REST and GraphQL, so a token
 /// from either works on both.

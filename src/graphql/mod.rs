@@ -100,11 +100,7 @@ fn customer_of(ctx: &Context<'_>) -> GqlResult<CustomerTokenOwner> {
 }
 
 fn website_of(r: &RequestContext) -> i32 {
-    if r.store.is_admin {
-        r.state.scopes.default_store().website_id
-    } else {
-        r.store.website_id
-    }
+    r.store.account_website(&r.state.scopes)
 }
 
 async fn load_customer(r: &RequestContext, customer_id: i32) -> GqlResult<Customer> {

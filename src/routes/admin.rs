@@ -11,11 +11,11 @@ use crate::db::customers::{self as queries, CustomerChanges};
 use crate::db::{self, addresses as address_queries, schema};
 use crate::domain::email::normalize;
 use crate::error::{ApiError, Phrase};
-use crate::input::{dedupe_case_insensitive_keys, to_int, to_string, top_level};
+use crate::input::{to_int, to_string, top_level};
 use crate::json;
 use crate::mail::templates::{self, Recipient};
 use crate::startup::AppState;
-use crate::wire::customer::{AddressResponse, CustomerResponse, parse_customer};
+use crate::wire::customer::{AddressResponse, CustomerResponse, customer_param};
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -63,10 +63,8 @@ pub async fn save_customer(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_id(&req, "customerId")?;
     let input = body.0;
-    let given = top_level(&input, "customer")
-        .map(|v| parse_customer("customer", &dedupe_case_insensitive_keys(v)))
-        .transpose()?
-        .ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
+    let given =
+        customer_param(&input)?.ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
     top_level(&input, "passwordHash")
         .map(|v| to_string(None, v))
         .transpose()?;
@@ -126,17 +124,7 @@ async fn default_address(
     billing: bool,
 ) -> Result<HttpResponse, ApiError> {
     let (row, addresses) = load_customer(state, path_id(req, "customerId")?).await?;
-    let default = if billing {
-        row.default_billing
-    } else {
-        row.default_shipping
-    };
-    Ok(
-        match addresses.iter().find(|a| Some(a.entity_id) == default) {
-            Some(a) => json::ok(&AddressResponse::from_row(a, &row)),
-            None => json::ok(&Vec::<()>::new()),
-        },
-    )
+    Ok(super::default_address_response(&row, &addresses, billing))
 }
 
 /// `GET /V1/customers/{customerId}/billingAddress`
@@ -300,10 +288,8 @@ pub async fn validate_customer(
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let customer = top_level(&input, "customer")
-        .map(|v| parse_customer("customer", &dedupe_case_insensitive_keys(v)))
-        .transpose()?
-        .ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
+    let customer =
+        customer_param(&input)?.ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
     let mut messages = Vec::new();
     for (label, value) in [
         ("First Name", &customer.firstname),

@@ -85,11 +85,7 @@ pub async fn activate_by_email(
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let [key] = required_strings(&body.0, ["confirmationKey"])?;
-    let website_id = if store.is_admin {
-        state.scopes.default_store().website_id
-    } else {
-        store.website_id
-    };
+    let website_id = store.account_website(&state.scopes);
     let normalized = normalize(&super::path_param(&req, "email")?);
     let customer = state
         .db

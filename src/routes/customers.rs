@@ -4,10 +4,10 @@ use super::body::{RequestInput, required_strings};
 use crate::accounts;
 use crate::auth::{Caller, StoreContext};
 use crate::error::{ApiError, Phrase};
-use crate::input::{dedupe_case_insensitive_keys, to_string, top_level};
+use crate::input::{to_string, top_level};
 use crate::json;
 use crate::startup::AppState;
-use crate::wire::customer::{CustomerResponse, parse_customer};
+use crate::wire::customer::{CustomerResponse, customer_param};
 use actix_web::{HttpResponse, web};
 
 /// `POST /V1/customers`
@@ -18,10 +18,7 @@ pub async fn create_customer(
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let customer_value = top_level(&input, "customer");
-    let customer = customer_value
-        .map(|v| parse_customer("customer", &dedupe_case_insensitive_keys(v)))
-        .transpose()?;
+    let customer = customer_param(&input)?;
     let password = top_level(&input, "password")
         .map(|v| to_string(None, v))
         .transpose()?;

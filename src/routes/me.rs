@@ -8,10 +8,10 @@ use crate::db::customers::{self as queries};
 use crate::db::{self};
 use crate::domain::customer::CustomerInput;
 use crate::error::{ApiError, Phrase};
-use crate::input::{dedupe_case_insensitive_keys, to_string, top_level};
+use crate::input::{to_string, top_level};
 use crate::json;
 use crate::startup::AppState;
-use crate::wire::customer::{AddressResponse, CustomerResponse, parse_customer};
+use crate::wire::customer::{CustomerResponse, customer_param};
 use actix_web::{HttpResponse, web};
 
 use accounts::no_such_customer;
@@ -45,9 +45,7 @@ pub async fn save_current_customer(
     body: RequestInput,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let customer = top_level(&input, "customer")
-        .map(|v| parse_customer("customer", &dedupe_case_insensitive_keys(v)))
-        .transpose()?;
+    let customer = customer_param(&input)?;
     // Magento's save also takes a raw `passwordHash`; from a customer that would bypass the
     // password policy, so it is type-checked and ignored (PUT /V1/customers/me/password sets
     // passwords).
@@ -84,33 +82,25 @@ pub async fn change_password(
     Ok(json::ok(&true))
 }
 
-#[derive(Clone, Copy)]
-enum DefaultAddress {
-    Billing,
-    Shipping,
-}
-
+/// The signed-in customer's default address: from the account read with the bearer token in
+/// this request (no second round trip), else loaded.
 async fn default_address(
     state: web::Data<AppState>,
-    customer_id: i32,
-    which: DefaultAddress,
+    me: AuthenticatedCustomer,
+    billing: bool,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(account) = &me.account {
+        return Ok(super::default_address_response(
+            &account.0, &account.1, billing,
+        ));
+    }
+    let id = me.customer_id;
     let (row, addresses) = state
         .db
-        .run(move |conn| Ok(queries::load(conn, customer_id)?))
+        .run(move |conn| Ok(queries::load(conn, id)?))
         .await?
-        .ok_or_else(|| no_such_customer(customer_id))?;
-    let default = match which {
-        DefaultAddress::Billing => row.default_billing,
-        DefaultAddress::Shipping => row.default_shipping,
-    };
-    Ok(
-        match addresses.iter().find(|a| Some(a.entity_id) == default) {
-            Some(a) => json::ok(&AddressResponse::from_row(a, &row)),
-            // Magento renders a null return as [].
-            None => json::ok(&Vec::<()>::new()),
-        },
-    )
+        .ok_or_else(|| no_such_customer(id))?;
+    Ok(super::default_address_response(&row, &addresses, billing))
 }
 
 /// `GET /V1/customers/me/billingAddress`
@@ -118,7 +108,7 @@ pub async fn default_billing_address(
     state: web::Data<AppState>,
     me: AuthenticatedCustomer,
 ) -> Result<HttpResponse, ApiError> {
-    default_address(state, me.customer_id, DefaultAddress::Billing).await
+    default_address(state, me, true).await
 }
 
 /// `GET /V1/customers/me/shippingAddress`
@@ -126,5 +116,5 @@ pub async fn default_shipping_address(
     state: web::Data<AppState>,
     me: AuthenticatedCustomer,
 ) -> Result<HttpResponse, ApiError> {
-    default_address(state, me.customer_id, DefaultAddress::Shipping).await
+    default_address(state, me, false).await
 }

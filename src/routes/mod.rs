@@ -129,6 +129,26 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A customer's default billing or shipping address, or `[]` when there is none (Magento
+/// renders a null return as `[]`).
+pub fn default_address_response(
+    customer: &crate::db::customers::CustomerRow,
+    addresses: &[crate::db::customers::AddressRow],
+    billing: bool,
+) -> actix_web::HttpResponse {
+    let default = if billing {
+        customer.default_billing
+    } else {
+        customer.default_shipping
+    };
+    match addresses.iter().find(|a| Some(a.entity_id) == default) {
+        Some(a) => crate::json::ok(&crate::wire::customer::AddressResponse::from_row(
+            a, customer,
+        )),
+        None => crate::json::ok(&Vec::<()>::new()),
+    }
+}
+
 /// A named path segment (`{customerId}`), as the router decoded it. Handlers read segments by
 /// name because the REST scopes carry their own `{store_code}` segment too.
 pub fn path_param(req: &HttpRequest, name: &str) -> Result<String, ApiError> {
@@ -157,7 +177,6 @@ pub fn request_website(
 ) -> Result<i32, ApiError> {
     match top_level(input, "websiteId") {
         Some(v) => Ok(i32::try_from(to_int(None, v)?).unwrap_or(-1)),
-        None if store.is_admin => Ok(state.scopes.default_store().website_id),
-        None => Ok(store.website_id),
+        None => Ok(store.account_website(&state.scopes)),
     }
 }

@@ -19,12 +19,7 @@ pub async fn issue_customer_token(
 ) -> Result<HttpResponse, ApiError> {
     let [username, password] = required_strings(&body.0, ["username", "password"])?;
 
-    // `/rest/all/` signs in against the default store view's website, as Magento does.
-    let website_id = if store.is_admin {
-        state.scopes.default_store().website_id
-    } else {
-        store.website_id
-    };
+    let website_id = store.account_website(&state.scopes);
     let token = accounts::sign_in_customer(&state, website_id, username, password).await?;
     Ok(json::ok(&token))
 }

@@ -34,6 +34,16 @@ fn check_custom_attributes(key: &str, value: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The `customer` service parameter of a body: looked up as Magento does, its keys de-duplicated
+/// by letter case (Magento's ValidateCustomerData plugin), then parsed. `None` when absent.
+pub fn customer_param(
+    input: &serde_json::Map<String, Value>,
+) -> Result<Option<CustomerInput>, ApiError> {
+    crate::input::top_level(input, "customer")
+        .map(|v| parse_customer("customer", &crate::input::dedupe_case_insensitive_keys(v)))
+        .transpose()
+}
+
 /// Parses a `customer` object (CustomerInterface).
 pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, ApiError> {
     let map = to_object(key, value, CUSTOMER_TYPE)?;
