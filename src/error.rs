@@ -288,6 +288,15 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => Self::Unavailable(e.to_string()),
+            // A value PostgreSQL cannot hold (the NUL character) reached a query through a
+            // path without its own check: the client's input, so a 400, not a 500.
+            Error::DatabaseError(_, info)
+                if info
+                    .message()
+                    .contains("invalid byte sequence for encoding") =>
+            {
+                Self::Input(Phrase::new("Text values cannot contain the NUL character."))
+            }
             _ => Self::internal(e),
         }
     }

@@ -213,6 +213,22 @@ impl AddressInput {
             &lastname,
             self.middlename.as_deref(),
         ));
+        let street_text = street.join("\n");
+        messages.extend(names::nul_messages(&[
+            ("First Name", Some(&firstname)),
+            ("Last Name", Some(&lastname)),
+            ("Middle Name", self.middlename.as_deref()),
+            ("Name Prefix", self.prefix.as_deref()),
+            ("Name Suffix", self.suffix.as_deref()),
+            ("Company", self.company.as_deref()),
+            ("Street Address", Some(&street_text)),
+            ("City", Some(&city)),
+            ("Zip/Postal Code", self.postcode.as_deref()),
+            ("Phone Number", self.telephone.as_deref()),
+            ("Fax", self.fax.as_deref()),
+            ("VAT Number", self.vat_id.as_deref()),
+            ("State/Province", region.name()),
+        ]));
         if street.iter().any(|line| !names::is_valid_street(line)) {
             messages.push(
                 "Invalid Street Address. Please use A-Z, a-z, 0-9, , - . ' ’ ` & spaces".into(),

@@ -166,6 +166,14 @@ impl CustomerInput {
             &lastname,
             self.middlename.as_deref(),
         ));
+        messages.extend(names::nul_messages(&[
+            ("First Name", Some(&firstname)),
+            ("Last Name", Some(&lastname)),
+            ("Middle Name", self.middlename.as_deref()),
+            ("Name Prefix", self.prefix.as_deref()),
+            ("Name Suffix", self.suffix.as_deref()),
+            ("Tax/VAT Number", self.taxvat.as_deref()),
+        ]));
         if dob.is_some_and(|d| d > today) {
             messages.push("The Date of Birth should not be greater than today.".into());
         }

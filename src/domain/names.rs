@@ -79,6 +79,16 @@ pub fn length_messages(limits: &[(&str, Option<&str>, usize)]) -> Vec<String> {
         .collect()
 }
 
+/// Text the database cannot store: PostgreSQL refuses the NUL character in text. Refused here,
+/// with a message, on both backends.
+pub fn nul_messages(fields: &[(&str, Option<&str>)]) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(_, value)| value.is_some_and(|v| v.contains('\0')))
+        .map(|(label, _)| format!("\"{label}\" cannot contain the NUL character."))
+        .collect()
+}
+
 /// First, middle and last names (`First Name is not valid!`).
 pub fn is_valid_name(value: &str) -> bool {
     NAME.accepts(value)

@@ -439,6 +439,24 @@ fn invalid_requests() -> Vec<(&'static str, Value, u16, Value)> {
                 "Invalid City. Please use A-Z, a-z, 0-9, -, ', spaces\nInvalid Phone Number. Please use 0-9, +, -, (, ) and space.",
             ),
         ),
+        (
+            "NUL character in a customer field",
+            jane(json!({"taxvat": "X\u{0}Y"})),
+            400,
+            error("\"Tax/VAT Number\" cannot contain the NUL character."),
+        ),
+        (
+            "NUL-only first name (Magento's name rule lets it pass)",
+            jane(json!({"firstname": "\u{0}"})),
+            400,
+            error("\"First Name\" cannot contain the NUL character."),
+        ),
+        (
+            "NUL character in an address field",
+            with_address(json!({"company": "A\u{0}"})),
+            400,
+            error("\"Company\" cannot contain the NUL character."),
+        ),
     ]
 }
 

@@ -132,6 +132,12 @@ on_both_backends! {
                 err(200, "The password needs at least 8 characters. Create a new password and try again.", "graphql-input")),
             (create_v2, json!({"i": {"firstname": "A", "lastname": "B", "email": "g@example.com", "gender": 9}}), None,
                 err(200, "\"9\" is not a valid gender value.", "graphql-input")),
+            (
+                create_v2,
+                json!({"i": {"firstname": "\u{0}", "lastname": "B", "email": "n@example.com"}}),
+                None,
+                err(200, "\"First Name\" cannot contain the NUL character.", "graphql-input"),
+            ),
             (create_v2, json!({"i": {"firstname": "", "lastname": "B", "email": "f@example.com"}}), None,
                 err(200, "\"First Name\" is a required value.", "graphql-input")),
             ("mutation { createCustomer(input: {}) { customer { email } } }", json!({}), None,

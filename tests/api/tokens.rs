@@ -78,6 +78,14 @@ on_both_backends! {
         assert_eq!((one.status, one.body), (400, required("username")));
         let bad = app.post("/rest/V1/integration/customer/token", &json!({"username": ["a"], "password": "x"})).await;
         assert_eq!(bad.status, 400);
+        // A user name PostgreSQL cannot even compare is a client error, never a 500.
+        let nul = app
+            .post(
+                "/rest/V1/integration/customer/token",
+                &json!({"username": "a\u{0}@example.com", "password": "x"}),
+            )
+            .await;
+        assert!(nul.status == 400 || nul.status == 401, "{nul:?}");
     }
 }
 
