@@ -1,12 +1,10 @@
-//! `ApiError`: the only place Magento's error body `{message, errors, parameters}` is made.
-//!
-//! Every failure (handlers, extractors, unknown routes, database outages) ends here, so no
-//! plain-text error escapes and internals are never sent: unexpected errors are logged with a
-//! report id and answered with a masked message.
+//! The service's one error type, `AppError`, and Magento's `Phrase` (message template plus
+//! parameters). Every layer below the front doors returns it; it names no web framework. Each
+//! front door renders it once: REST in `rest::render` (Magento's status and
+//! `{message, errors, parameters}` body), GraphQL in `graphql::context` (message and
+//! `extensions.category`). Variants are typed, so no front door has to read a message to
+//! know what kind of failure it is.
 
-use crate::json;
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -109,7 +107,7 @@ impl Phrase {
         text
     }
 
-    fn params_json(&self) -> Option<Value> {
+    pub fn params_json(&self) -> Option<Value> {
         match &self.params {
             Params::None => None,
             Params::Named(map) => Some(Value::Object(map.clone())),
@@ -131,55 +129,49 @@ impl std::fmt::Display for Phrase {
     }
 }
 
-/// Every way a request can fail, each mapped to Magento's status code.
+/// A failure's underlying cause, kept (not stringified) so its whole chain can be logged.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Every way an operation can fail. The REST status each maps to is in `rest::render`.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// Magento `InputException` / `LocalizedException` with one message: 400.
+pub enum AppError {
+    /// Magento `InputException` / `LocalizedException` with one message (REST 400).
     #[error("input error: {0}")]
     Input(Phrase),
-    /// Magento aggregate `InputException` with two or more messages: 400.
+    /// Magento's aggregate `InputException` with two or more messages (REST 400).
     #[error("input errors: {0:?}")]
     InputErrors(Vec<Phrase>),
-    /// Magento `NoSuchEntityException`: 404.
+    /// Magento `AlreadyExistsException` / `InputMismatchException` (REST 400, GraphQL
+    /// `graphql-already-exists`).
+    #[error("already exists: {0}")]
+    AlreadyExists(Phrase),
+    /// Magento `NoSuchEntityException` (REST 404).
     #[error("not found: {0}")]
     NotFound(Phrase),
-    /// Magento `AuthenticationException` / `AuthorizationException`: 401.
+    /// Magento `AuthenticationException` / `AuthorizationException` (REST 401).
     #[error("unauthorized: {0}")]
     Unauthorized(Phrase),
-    /// No route for this method and path (or an unknown store code): 404.
+    /// Magento `UserLockedException`: the account is locked after too many failures (REST 401).
+    #[error("locked: {0}")]
+    Locked(Phrase),
+    /// No route for this method and path (or an unknown store code): REST 404.
     #[error("no route")]
     NoRoute,
-    /// An HTTP method Magento's REST API does not serve: 400.
+    /// An HTTP method Magento's REST API does not serve: REST 400.
     #[error("invalid method")]
     InvalidMethod,
-    /// Body larger than the configured limit: 413.
+    /// A body larger than the configured limit: 413.
     #[error("body over {0} bytes")]
     PayloadTooLarge(usize),
     /// The database cannot be reached (pool timeout, lost connection): 503.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// Anything unexpected: 500 with a masked message; the cause is only logged.
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("database unavailable")]
+    Unavailable(#[source] Cause),
+    /// Anything unexpected: 500 with a masked message; the cause chain is only logged.
+    #[error("internal error")]
+    Internal(#[source] Cause),
 }
 
-/// Magento's error body; keys in Magento's order, each only when it applies.
-#[derive(Serialize)]
-struct ErrorBody {
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<Vec<ErrorItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parameters: Option<Value>,
-}
-
-#[derive(Serialize)]
-struct ErrorItem {
-    message: String,
-    parameters: Value,
-}
-
-impl ApiError {
+impl AppError {
     /// Builds Magento's aggregate error: one phrase stands alone, several are listed under
     /// `One or more input exceptions have occurred.`
     pub fn input_errors(mut phrases: Vec<Phrase>) -> Self {
@@ -198,96 +190,40 @@ impl ApiError {
         )
     }
 
-    /// Wraps an unexpected failure; the cause is logged when the response is rendered.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self::Internal(cause.to_string())
+    /// Wraps an unexpected failure; its cause chain is logged when the error is rendered.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::Internal(cause.into())
     }
 
-    fn body(&self) -> ErrorBody {
-        let single = |p: &Phrase| ErrorBody {
-            message: p.template.to_string(),
-            errors: None,
-            parameters: p.params_json(),
-        };
-        let plain = |m: &str| ErrorBody {
-            message: m.to_owned(),
-            errors: None,
-            parameters: None,
-        };
-        match self {
-            Self::Input(p) | Self::NotFound(p) | Self::Unauthorized(p) => single(p),
-            Self::InputErrors(list) => ErrorBody {
-                message: "One or more input exceptions have occurred.".into(),
-                errors: Some(
-                    list.iter()
-                        .map(|p| ErrorItem {
-                            message: p.template.to_string(),
-                            parameters: p.params_json().unwrap_or(Value::Array(vec![])),
-                        })
-                        .collect(),
-                ),
-                parameters: None,
-            },
-            Self::NoRoute => plain("Request does not match any route."),
-            Self::InvalidMethod => plain("Request method is invalid."),
-            Self::PayloadTooLarge(limit) => ErrorBody {
-                message: "The request body is larger than %1 bytes.".into(),
-                errors: None,
-                parameters: Some(Value::Array(vec![Value::String(limit.to_string())])),
-            },
-            Self::Unavailable(_) => {
-                plain("The service is temporarily unavailable. Please try again later.")
+    /// `A customer with the same email address already exists in an associated website.`
+    pub fn duplicate_email() -> Self {
+        Self::AlreadyExists(Phrase::duplicate_email())
+    }
+
+    /// The error and each of its sources, joined on one line (for the log).
+    pub fn cause_chain(&self) -> String {
+        let mut text = String::new();
+        let mut next: Option<&dyn std::error::Error> = Some(self);
+        while let Some(e) = next {
+            if !text.is_empty() {
+                text.push_str(": ");
             }
-            Self::Internal(_) => unreachable!("internal errors are rendered with a report id"),
+            text.push_str(&e.to_string());
+            next = e.source();
         }
+        // libpq errors span lines; one log entry per failure.
+        text.replace('\n', " ")
     }
 }
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            Self::Input(_) | Self::InputErrors(_) | Self::InvalidMethod => StatusCode::BAD_REQUEST,
-            Self::NotFound(_) | Self::NoRoute => StatusCode::NOT_FOUND,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            Self::Internal(cause) => {
-                let report_id = format!("webapi-{}", uuid::Uuid::new_v4().simple());
-                log::error!("{report_id}: {cause}");
-                json::respond(
-                    self.status_code(),
-                    &ErrorBody {
-                        message: format!(
-                            "Internal Error. Details are available in the service log. Report ID: {report_id}"
-                        ),
-                        errors: None,
-                        parameters: None,
-                    },
-                )
-            }
-            Self::Unavailable(cause) => {
-                log::warn!("database unavailable: {cause}");
-                json::respond(self.status_code(), &self.body())
-            }
-            _ => json::respond(self.status_code(), &self.body()),
-        }
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
+impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match &e {
             Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
-            ) => Self::Unavailable(e.to_string()),
+            ) => Self::Unavailable(e.into()),
             // A value PostgreSQL cannot hold (the NUL character) reached a query through a
             // path without its own check: the client's input, so a 400, not a 500.
             Error::DatabaseError(_, info)
@@ -302,16 +238,10 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-impl From<r2d2::Error> for ApiError {
+impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         // r2d2 fails a checkout only after its timeout: the database is down or saturated.
-        Self::Unavailable(e.to_string())
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        Self::internal(e)
+        Self::Unavailable(e.into())
     }
 }
 
@@ -319,33 +249,6 @@ impl From<actix_web::error::BlockingError> for ApiError {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    fn body_of(e: &ApiError) -> Value {
-        serde_json::to_value(e.body()).unwrap()
-    }
-
-    #[test]
-    fn single_input_error_carries_its_parameters() {
-        let e = ApiError::input_errors(vec![Phrase::required("username")]);
-        assert_eq!(
-            body_of(&e),
-            json!({"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"username"}})
-        );
-    }
-
-    #[test]
-    fn several_input_errors_are_aggregated_like_magento() {
-        let e = ApiError::input_errors(vec![
-            Phrase::required("username"),
-            Phrase::required("password"),
-        ]);
-        assert_eq!(
-            body_of(&e),
-            json!({"message":"One or more input exceptions have occurred.","errors":[
-                {"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"username"}},
-                {"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"password"}}]})
-        );
-    }
 
     #[test]
     fn phrases_render_named_and_positional_placeholders() {
@@ -367,15 +270,8 @@ mod tests {
     }
 
     #[test]
-    fn internal_errors_never_show_their_cause() {
-        let resp = ApiError::internal("secret SQL text").error_response();
-        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let bytes = actix_web::body::to_bytes(resp.into_body());
-        let bytes = futures_util::FutureExt::now_or_never(bytes)
-            .unwrap()
-            .unwrap();
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
-        assert!(!text.contains("secret"), "{text}");
-        assert!(text.contains("Report ID: webapi-"), "{text}");
+    fn the_cause_chain_is_kept_on_one_line() {
+        let e = AppError::internal(std::io::Error::other("first line\nsecond line"));
+        assert_eq!(e.cause_chain(), "internal error: first line second line");
     }
 }

@@ -1,4 +1,29 @@
 //! Magento 2 compatible customer account and token service.
+//!
+//! # Design
+//!
+//! Two front doors over one service layer:
+//!
+//! ```text
+//! rest/ (Magento REST)   graphql/ (Magento GraphQL)      front doors: parse, call, render
+//!            \               /
+//!             accounts/                                  the use cases, one per file
+//!            /    |     \
+//!        auth/  domain/  db/   mail                      who is calling; valid types; storage
+//!            \    |     /
+//!    error, config, directory, state                     the error type, settings, regions
+//! ```
+//!
+//! Imports flow downwards only. A front door may use everything below it (and `graphql` uses
+//! `rest::php` and `rest::render` for PHP-style query strings and JSON). Nothing below a front
+//! door names `actix_web`, `async_graphql`, `rest`, `graphql` or `startup`; `startup` only
+//! assembles. `tests/api/layers.rs` fails the build's tests when a lower layer imports a
+//! higher one.
+//!
+//! Data flows one way: a wire shape (REST `rest::wire`, GraphQL `graphql::types`) is parsed
+//! into a domain type (`domain::*`), the service layer writes and reads rows (`db::*`) and
+//! returns an `Account` or a value, and the front door renders it. Failures are one
+//! `error::AppError` with typed variants, rendered once per front door.
 
 pub mod accounts;
 pub mod auth;
@@ -9,9 +34,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod graphql;
-pub mod input;
-pub mod json;
 pub mod mail;
-pub mod routes;
+pub mod rest;
 pub mod startup;
-pub mod wire;
+pub mod state;

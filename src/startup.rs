@@ -1,27 +1,18 @@
 //! `Application::build(settings)`: opens the database, applies migrations, binds the port and
 //! assembles the one route table. Tests build it on port 0 exactly as `main` does.
 
-use crate::auth::{password::Hasher, rest_context};
+use crate::auth::password::Hasher;
 use crate::config::Settings;
 use crate::db::{self, Db, DbSetupError, scopes::Scopes};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::mail::{MailSetupError, Mailer};
-use crate::routes;
+use crate::rest::{self, extract::rest_context};
+use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::sync::Arc;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub scopes: Arc<Scopes>,
-    pub settings: Arc<Settings>,
-    pub hasher: Hasher,
-    pub mailer: Mailer,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -141,16 +132,16 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         let rest_scope = |path: &str| {
             web::scope(path)
                 .wrap(from_fn(rest_context))
-                .configure(routes::v1)
-                .default_service(web::to(routes::no_route))
+                .configure(rest::v1)
+                .default_service(web::to(rest::no_route))
         };
         App::new()
             .app_data(data.clone())
             // Handlers read path and query parameters themselves; should an actix extractor
             // ever fail, it still answers in Magento's error body, never in plain text.
-            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NoRoute.into()))
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                ApiError::Input(crate::error::Phrase::new(e.to_string())).into()
+                AppError::Input(crate::error::Phrase::new(e.to_string())).into()
             }))
             // Method and path only: no query string, no headers, so no token or password
             // reaches the log.
@@ -162,11 +153,11 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(schema.clone())
             .route("/graphql", web::post().to(crate::graphql::graphql))
             .route("/graphql", web::get().to(crate::graphql::graphql))
-            .route("/healthz", web::get().to(routes::health::healthz))
-            .route("/readyz", web::get().to(routes::health::readyz))
+            .route("/healthz", web::get().to(rest::handlers::health::healthz))
+            .route("/readyz", web::get().to(rest::handlers::health::readyz))
             .service(rest_scope("/rest/V1"))
             .service(rest_scope("/rest/{store_code}/V1"))
-            .default_service(web::to(routes::no_route))
+            .default_service(web::to(rest::no_route))
     })
     .workers(workers)
     .shutdown_timeout(30)

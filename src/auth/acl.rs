@@ -1,12 +1,5 @@
-//! Magento's ACL resources for the back-office routes (Customer/etc/acl.xml, Backend) and the
-//! extractor that enforces a route's resource before anything else of the request is read.
-
-use super::context::{Caller, from_extensions};
-use crate::error::ApiError;
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
-use std::future::{Ready, ready};
-use std::marker::PhantomData;
+//! Magento's ACL resources for the back-office routes (Customer/etc/acl.xml, Backend), as
+//! names and as types (`Authorized<R>` in `caller` checks a caller against one).
 
 pub const CUSTOMER: &str = "Magento_Customer::customer";
 pub const MANAGE: &str = "Magento_Customer::manage";
@@ -45,28 +38,3 @@ resource!(/// `Magento_Customer::delete`: delete customers.
     CustomerDelete = DELETE);
 resource!(/// `Magento_Backend::stores`: read the store configuration.
     StoresRead = STORES);
-
-/// A caller holding the route's resource `R`; otherwise 401
-/// `The consumer isn't authorized to access %resources.` naming it.
-pub struct Authorized<R: Resource> {
-    pub caller: Caller,
-    _resource: PhantomData<R>,
-}
-
-impl<R: Resource> FromRequest for Authorized<R> {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_extensions::<Caller>(req).and_then(|caller| {
-            if caller.has_resource(R::NAME) {
-                Ok(Self {
-                    caller,
-                    _resource: PhantomData,
-                })
-            } else {
-                Err(ApiError::not_authorized(R::NAME))
-            }
-        }))
-    }
-}

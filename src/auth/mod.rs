@@ -1,10 +1,10 @@
-//! Who is calling: password hashing, bearer tokens, and the extractors that put an access
-//! policy into a handler's signature.
+//! Who is calling: the caller and store view of a request, ACL resources, bearer tokens and
+//! password hashing. No web framework here: the front doors read headers and paths and call
+//! `caller::resolve_caller`; REST turns these types into extractors in `rest::extract`.
 
 pub mod acl;
-pub mod context;
+pub mod caller;
 pub mod password;
 pub mod token;
 
-pub use acl::Authorized;
-pub use context::{AuthenticatedCustomer, Caller, StoreContext, resolve_caller, rest_context};
+pub use caller::{AuthenticatedCustomer, Authorized, Caller, StoreContext, resolve_caller};

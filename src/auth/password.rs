@@ -2,7 +2,7 @@
 //! hashes run at once, on low-priority threads of their own, so a flood of sign-ins queues
 //! here instead of occupying the blocking threads and the cores the rest of the service needs.
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
 
@@ -90,28 +90,28 @@ impl Hasher {
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.jobs
             .send(Box::new(move || {
                 let _ = tx.send(f());
             }))
-            .map_err(|_| ApiError::internal("the hashing threads are gone"))?;
+            .map_err(|_| AppError::internal("the hashing threads are gone"))?;
         rx.await
-            .map_err(|_| ApiError::internal("a password hash failed"))
+            .map_err(|_| AppError::internal("a password hash failed"))
     }
 
     /// Hashes a new password.
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
         let cost = self.cost;
         self.run(move || hash_blocking(&password, cost))
             .await?
-            .map_err(ApiError::internal)
+            .map_err(AppError::internal)
     }
 
     /// Checks a password. With no stored hash (unknown account, or an account without a
     /// password) it verifies against a dummy hash and answers `false`, in the same time.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
         let cost = self.cost;
         let dummy = self.dummy.clone();
         self.run(move || {

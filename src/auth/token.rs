@@ -8,10 +8,40 @@ use sha2::{Digest, Sha256};
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 pub const TOKEN_LENGTH: usize = 32;
 
+/// The stored form of a token or one-time key: the hex SHA-256 of the plain text. A type of
+/// its own, so a plain token can never be passed where the stored hash is expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    /// The hash of a presented token or key.
+    pub fn of(plain: &str) -> Self {
+        Self(hex::encode(Sha256::digest(plain.as_bytes())))
+    }
+
+    /// A hash as read back from the database.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Whether this is the hash of `plain`.
+    pub fn matches(stored: &str, plain: &str) -> bool {
+        stored == Self::of(plain).0
+    }
+}
+
 /// A freshly issued token. `Debug` shows only its hash.
 pub struct IssuedToken {
     pub plain: String,
-    pub hash: String,
+    pub hash: TokenHash,
 }
 
 impl std::fmt::Debug for IssuedToken {
@@ -29,7 +59,7 @@ pub fn issue() -> IssuedToken {
     let plain: String = (0..TOKEN_LENGTH)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect();
-    let hash = hash(&plain);
+    let hash = TokenHash::of(&plain);
     IssuedToken { plain, hash }
 }
 
@@ -42,13 +72,18 @@ pub fn issue_key() -> IssuedToken {
     let plain: String = (0..TOKEN_LENGTH)
         .map(|_| KEY_ALPHABET[rng.random_range(0..KEY_ALPHABET.len())] as char)
         .collect();
-    let hash = hash(&plain);
+    let hash = TokenHash::of(&plain);
     IssuedToken { plain, hash }
 }
 
-/// The stored form of a token.
-pub fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+/// The token from an `Authorization` header value: exactly two parts split on one space, the
+/// first case-insensitively `bearer` (Magento TokenUserContext).
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let mut parts = header.split(' ');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => Some(token),
+        _ => None,
+    }
 }
 
 /// Whether a string could be a token we issued; anything else is not looked up.
@@ -66,8 +101,8 @@ mod tests {
         let b = issue();
         assert!(is_well_formed(&a.plain), "{}", a.plain);
         assert_ne!(a.plain, b.plain);
-        assert_eq!(a.hash, hash(&a.plain));
-        assert_eq!(a.hash.len(), 64);
+        assert_eq!(a.hash, TokenHash::of(&a.plain));
+        assert_eq!(a.hash.as_str().len(), 64);
         assert!(!format!("{a:?}").contains(&a.plain));
     }
 
@@ -76,5 +111,14 @@ mod tests {
         assert!(is_well_formed("q0u66k8h42yaevtchv09uyy3y9gaj2ap"));
         assert!(!is_well_formed("Q0u66k8h42yaevtchv09uyy3y9gaj2ap"));
         assert!(!is_well_formed("short"));
+    }
+
+    #[test]
+    fn bearer_headers_have_exactly_two_parts() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("Bearer  abc"), None);
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer abc def"), None);
     }
 }

@@ -201,12 +201,16 @@ pub fn create_with_addresses(
     })
 }
 
-/// A customer with its addresses (in id order), or `None`, in one round trip (customer rows
-/// repeat per address through a LEFT JOIN; this is `GET /me`'s hot path).
-pub fn load(
-    conn: &mut DbConnection,
-    customer_id: i32,
-) -> QueryResult<Option<(CustomerRow, Vec<AddressRow>)>> {
+/// A customer with its addresses (in id order): what every read of an account returns.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub customer: CustomerRow,
+    pub addresses: Vec<AddressRow>,
+}
+
+/// A customer with its addresses, or `None`, in one round trip (customer rows repeat per
+/// address through a LEFT JOIN; this is `GET /me`'s hot path).
+pub fn load(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Option<Account>> {
     let rows: Vec<(CustomerRow, Option<AddressRow>)> = customers::table
         .left_join(customer_addresses::table)
         .filter(customers::entity_id.eq(customer_id))
@@ -221,7 +225,10 @@ pub fn load(
         .into_iter()
         .chain(rows.filter_map(|(_, a)| a))
         .collect();
-    Ok(Some((customer, addresses)))
+    Ok(Some(Account {
+        customer,
+        addresses,
+    }))
 }
 
 /// What a sign-in needs to know about a customer.
@@ -327,6 +334,12 @@ pub fn find_by_email(
         .select(CustomerRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Deletes a customer (its addresses and tokens go with it: ON DELETE CASCADE). Returns how
+/// many rows went (0 or 1).
+pub fn delete(conn: &mut DbConnection, customer_id: i32) -> QueryResult<usize> {
+    diesel::delete(customers::table.find(customer_id)).execute(conn)
 }
 
 pub fn find(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Option<CustomerRow>> {

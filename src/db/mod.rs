@@ -12,7 +12,7 @@ pub mod search;
 pub mod tokens;
 
 use crate::config::{DatabaseUrl, Settings, SqliteTarget, redact_url};
-use crate::error::ApiError;
+use crate::error::AppError;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
@@ -156,21 +156,22 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool. A checkout timeout is a 503.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await?
+        .await
+        .map_err(AppError::internal)?
     }
 
     /// One round trip through the pool, for `/readyz`.
-    pub async fn ping(&self) -> Result<(), ApiError> {
+    pub async fn ping(&self) -> Result<(), AppError> {
         self.run(|conn| {
             conn.batch_execute("SELECT 1")?;
             Ok(())

@@ -4,10 +4,10 @@
 //! can use an index (MySQL, Magento's database, compares text case-insensitively).
 
 use super::DbConnection;
-use super::customers::{AddressRow, CustomerRow};
+use super::customers::{Account, AddressRow, CustomerRow};
 use super::schema::customer_addresses;
-use crate::error::{ApiError, Phrase};
-use crate::wire::search::{Direction, SearchCriteria};
+use crate::domain::search::{Direction, SearchCriteria};
+use crate::error::{AppError, Phrase};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde_json::json;
@@ -56,8 +56,8 @@ fn column(field: &str) -> Option<(&'static str, Kind)> {
     })
 }
 
-fn unknown_field(field: &str) -> ApiError {
-    ApiError::Input(Phrase::positional(
+fn unknown_field(field: &str) -> AppError {
+    AppError::Input(Phrase::positional(
         "Invalid attribute name: %1",
         vec![json!(field)],
     ))
@@ -86,13 +86,13 @@ impl Dialect {
     }
 
     /// A value of the column's kind (ints must be numeric: PostgreSQL would refuse the SQL).
-    fn value(&mut self, field: &str, kind: Kind, raw: &str) -> Result<String, ApiError> {
+    fn value(&mut self, field: &str, kind: Kind, raw: &str) -> Result<String, AppError> {
         Ok(match kind {
             Kind::Int => {
                 let n = raw
                     .trim()
                     .parse::<i64>()
-                    .map_err(|_| ApiError::Input(Phrase::invalid_field_value(field, raw)))?;
+                    .map_err(|_| AppError::Input(Phrase::invalid_field_value(field, raw)))?;
                 self.placeholder(Bind::Int(n))
             }
             Kind::LowerText => self.placeholder(Bind::Text(raw.to_lowercase())),
@@ -116,7 +116,7 @@ impl Dialect {
         kind: Kind,
         raw: &str,
         negate: bool,
-    ) -> Result<String, ApiError> {
+    ) -> Result<String, AppError> {
         let op = if negate { "<>" } else { "=" };
         let v = self.value(field, kind, raw)?;
         Ok(match (kind, self.postgres) {
@@ -152,14 +152,14 @@ impl Dialect {
         field: &str,
         condition: &str,
         raw: Option<&str>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<String, AppError> {
         let (col, kind) = column(field).ok_or_else(|| unknown_field(field))?;
         let raw = raw.unwrap_or("");
-        let compare = |d: &mut Self, op: &str| -> Result<String, ApiError> {
+        let compare = |d: &mut Self, op: &str| -> Result<String, AppError> {
             let v = d.value(field, kind, raw)?;
             Ok(format!("{col} {op} {v}"))
         };
-        let list = |d: &mut Self, negate: bool| -> Result<String, ApiError> {
+        let list = |d: &mut Self, negate: bool| -> Result<String, AppError> {
             let items: Vec<String> = raw
                 .split(',')
                 .map(|v| d.value(field, kind, v.trim()))
@@ -187,7 +187,7 @@ impl Dialect {
                 let p = self.placeholder(Bind::Text(format!("%,{raw},%")));
                 Ok(format!("(',' || CAST({col} AS TEXT) || ',') LIKE {p}"))
             }
-            other => Err(ApiError::Input(Phrase::invalid_field_value(
+            other => Err(AppError::Input(Phrase::invalid_field_value(
                 "condition_type",
                 other,
             ))),
@@ -197,7 +197,7 @@ impl Dialect {
 
 /// The page of customers matching the criteria, with their addresses, and the total count.
 pub struct SearchPage {
-    pub customers: Vec<(CustomerRow, Vec<AddressRow>)>,
+    pub customers: Vec<Account>,
     pub total_count: i64,
 }
 
@@ -221,7 +221,7 @@ where
     query.load(conn)
 }
 
-pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<SearchPage, ApiError> {
+pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<SearchPage, AppError> {
     let mut d = Dialect {
         postgres: matches!(conn, DbConnection::Pg(_)),
         binds: Vec::new(),
@@ -302,8 +302,11 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
     let customers = rows
         .into_iter()
         .map(|row| {
-            let mine = by_customer.remove(&row.entity_id).unwrap_or_default();
-            (row, mine)
+            let addresses = by_customer.remove(&row.entity_id).unwrap_or_default();
+            Account {
+                customer: row,
+                addresses,
+            }
         })
         .collect();
     Ok(SearchPage {

@@ -1,22 +1,54 @@
 //! Bearer tokens (hashed at rest) and the per-username token-request throttle.
 
 use super::DbConnection;
-use super::customers::{AddressRow, CustomerRow};
+use super::customers::{Account, AddressRow, CustomerRow};
 use super::schema::{
     access_tokens, admin_users, customer_addresses, customers, integrations, token_request_log,
 };
+use crate::auth::token::TokenHash;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-/// Magento's `UserContextInterface` user types.
-pub const USER_TYPE_INTEGRATION: i16 = 1;
-pub const USER_TYPE_ADMIN: i16 = 2;
-pub const USER_TYPE_CUSTOMER: i16 = 3;
+/// Who a token or a sign-in throttle is for. Magento numbers these twice, differently: the
+/// token's `UserContextInterface` type (integration 1, admin 2, customer 3) and
+/// `RequestThrottler`'s (customer 2, admin 3). Both numberings live here and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserType {
+    Integration,
+    Admin,
+    Customer,
+}
 
-/// Magento's `RequestThrottler` user types (a different numbering from the above).
-pub const THROTTLE_TYPE_CUSTOMER: i16 = 2;
-pub const THROTTLE_TYPE_ADMIN: i16 = 3;
+impl UserType {
+    /// The `access_tokens.user_type` value (Magento's `UserContextInterface`).
+    pub fn token_code(self) -> i16 {
+        match self {
+            Self::Integration => 1,
+            Self::Admin => 2,
+            Self::Customer => 3,
+        }
+    }
+
+    fn from_token_code(code: i16) -> Option<Self> {
+        match code {
+            1 => Some(Self::Integration),
+            2 => Some(Self::Admin),
+            3 => Some(Self::Customer),
+            _ => None,
+        }
+    }
+
+    /// The `token_request_log.user_type` value (Magento's `RequestThrottler`). Integrations
+    /// never sign in; their value is only there to make the match total.
+    pub fn throttle_code(self) -> i16 {
+        match self {
+            Self::Customer => 2,
+            Self::Admin => 3,
+            Self::Integration => 1,
+        }
+    }
+}
 
 /// The owner of a live customer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
@@ -41,7 +73,9 @@ pub enum TokenOwner {
     },
 }
 
-type TokenRow = (
+/// One row of the token lookup, as selected (the columns of `find_live_token`'s select, in
+/// order).
+type SelectedTokenRow = (
     i32,
     i16,
     Option<i32>,
@@ -56,12 +90,61 @@ type TokenRow = (
     Option<AddressRow>,
 );
 
+/// One row of the token lookup, by name.
+struct TokenRow {
+    token_id: i32,
+    user_type: i16,
+    customer_id: Option<i32>,
+    website_id: Option<i32>,
+    customer_active: Option<bool>,
+    admin_id: Option<i32>,
+    admin_active: Option<bool>,
+    integration_id: Option<i32>,
+    resources: Option<String>,
+    integration_revoked: Option<NaiveDateTime>,
+    customer: Option<CustomerRow>,
+    address: Option<AddressRow>,
+}
+
+impl From<SelectedTokenRow> for TokenRow {
+    fn from(row: SelectedTokenRow) -> Self {
+        let (
+            token_id,
+            user_type,
+            customer_id,
+            website_id,
+            customer_active,
+            admin_id,
+            admin_active,
+            integration_id,
+            resources,
+            integration_revoked,
+            customer,
+            address,
+        ) = row;
+        Self {
+            token_id,
+            user_type,
+            customer_id,
+            website_id,
+            customer_active,
+            admin_id,
+            admin_active,
+            integration_id,
+            resources,
+            integration_revoked,
+            customer,
+            address,
+        }
+    }
+}
+
 /// A live token: its owner and, for a customer token, the customer with their addresses, read
 /// in the same statement (so `GET /me` needs no second round trip).
 #[derive(Debug, Clone)]
 pub struct LiveToken {
     pub owner: TokenOwner,
-    pub account: Option<(CustomerRow, Vec<AddressRow>)>,
+    pub account: Option<Account>,
 }
 
 /// One indexed lookup by hash for any kind of token; expiry and revocation are checked in SQL,
@@ -69,14 +152,14 @@ pub struct LiveToken {
 /// customer token's rows also carry the customer and one address each.
 pub fn find_live_token(
     conn: &mut DbConnection,
-    token_hash: &str,
+    token_hash: &TokenHash,
     now: NaiveDateTime,
 ) -> QueryResult<Option<LiveToken>> {
     // A flat chain of joins with an explicit ON: SQLite materializes a parenthesized
     // `customers LEFT JOIN customer_addresses` (a full scan per request, seen in EXPLAIN QUERY
     // PLAN), while the flat form is three index lookups. No ORDER BY for the same reason; the
     // addresses are sorted below.
-    let rows: Vec<TokenRow> = access_tokens::table
+    let rows: Vec<SelectedTokenRow> = access_tokens::table
         .left_join(customers::table)
         .left_join(
             customer_addresses::table.on(customer_addresses::customer_id
@@ -85,7 +168,7 @@ pub fn find_live_token(
         )
         .left_join(admin_users::table)
         .left_join(integrations::table)
-        .filter(access_tokens::token_hash.eq(token_hash))
+        .filter(access_tokens::token_hash.eq(token_hash.as_str()))
         .filter(access_tokens::expires_at.gt(now))
         .filter(access_tokens::revoked_at.is_null())
         .select((
@@ -105,8 +188,11 @@ pub fn find_live_token(
             Option::<AddressRow>::as_select(),
         ))
         .load(conn)?;
-    let mut rows = rows.into_iter();
-    let Some((
+    let mut rows = rows.into_iter().map(TokenRow::from);
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let TokenRow {
         token_id,
         user_type,
         customer_id,
@@ -118,21 +204,21 @@ pub fn find_live_token(
         resources,
         integration_revoked,
         customer,
-        first_address,
-    )) = rows.next()
-    else {
-        return Ok(None);
-    };
-    let account = customer.map(|c| {
+        address: first_address,
+    } = first;
+    let account = customer.map(|customer| {
         let mut addresses: Vec<AddressRow> = first_address
             .into_iter()
-            .chain(rows.filter_map(|row| row.11))
+            .chain(rows.filter_map(|row| row.address))
             .collect();
         addresses.sort_by_key(|a| a.entity_id);
-        (c, addresses)
+        Account {
+            customer,
+            addresses,
+        }
     });
-    let owner = match user_type {
-        USER_TYPE_CUSTOMER => match (customer_id, website_id, customer_active) {
+    let owner = match UserType::from_token_code(user_type) {
+        Some(UserType::Customer) => match (customer_id, website_id, customer_active) {
             (Some(customer_id), Some(website_id), Some(true)) => {
                 Some(TokenOwner::Customer(CustomerTokenOwner {
                     token_id,
@@ -142,11 +228,11 @@ pub fn find_live_token(
             }
             _ => None,
         },
-        USER_TYPE_ADMIN => match (admin_id, admin_active) {
+        Some(UserType::Admin) => match (admin_id, admin_active) {
             (Some(admin_id), Some(true)) => Some(TokenOwner::Admin { token_id, admin_id }),
             _ => None,
         },
-        USER_TYPE_INTEGRATION => match (integration_id, resources, integration_revoked) {
+        Some(UserType::Integration) => match (integration_id, resources, integration_revoked) {
             (Some(integration_id), Some(resources), None) => Some(TokenOwner::Integration {
                 token_id,
                 integration_id,
@@ -159,7 +245,7 @@ pub fn find_live_token(
             }),
             _ => None,
         },
-        _ => None,
+        None => None,
     };
     Ok(owner.map(|owner| LiveToken { owner, account }))
 }
@@ -167,19 +253,19 @@ pub fn find_live_token(
 /// Stores a token for an admin user or an integration.
 pub fn insert_back_office_token(
     conn: &mut DbConnection,
-    token_hash: &str,
+    token_hash: &TokenHash,
     owner: BackOfficeOwner,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> QueryResult<()> {
     let (user_type, admin_id, integration_id) = match owner {
-        BackOfficeOwner::Admin(id) => (USER_TYPE_ADMIN, Some(id), None),
-        BackOfficeOwner::Integration(id) => (USER_TYPE_INTEGRATION, None, Some(id)),
+        BackOfficeOwner::Admin(id) => (UserType::Admin, Some(id), None),
+        BackOfficeOwner::Integration(id) => (UserType::Integration, None, Some(id)),
     };
     diesel::insert_into(access_tokens::table)
         .values((
-            access_tokens::token_hash.eq(token_hash),
-            access_tokens::user_type.eq(user_type),
+            access_tokens::token_hash.eq(token_hash.as_str()),
+            access_tokens::user_type.eq(user_type.token_code()),
             access_tokens::admin_id.eq(admin_id),
             access_tokens::integration_id.eq(integration_id),
             access_tokens::created_at.eq(now),
@@ -197,15 +283,15 @@ pub enum BackOfficeOwner {
 
 pub fn insert_customer_token(
     conn: &mut DbConnection,
-    token_hash: &str,
+    token_hash: &TokenHash,
     customer_id: i32,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(access_tokens::table)
         .values((
-            access_tokens::token_hash.eq(token_hash),
-            access_tokens::user_type.eq(USER_TYPE_CUSTOMER),
+            access_tokens::token_hash.eq(token_hash.as_str()),
+            access_tokens::user_type.eq(UserType::Customer.token_code()),
             access_tokens::customer_id.eq(customer_id),
             access_tokens::created_at.eq(now),
             access_tokens::expires_at.eq(expires_at),
@@ -245,13 +331,13 @@ pub fn revoke_all_of_customer(
 pub fn is_throttled(
     conn: &mut DbConnection,
     username: &str,
-    user_type: i16,
+    user_type: UserType,
     now: NaiveDateTime,
     max_failures: u32,
 ) -> QueryResult<bool> {
     let row: Option<(i32, NaiveDateTime)> = token_request_log::table
         .filter(token_request_log::username.eq(username))
-        .filter(token_request_log::user_type.eq(user_type))
+        .filter(token_request_log::user_type.eq(user_type.throttle_code()))
         .select((
             token_request_log::failures_count,
             token_request_log::lock_expires_at,
@@ -266,14 +352,14 @@ pub fn is_throttled(
 pub fn record_throttle_failure(
     conn: &mut DbConnection,
     username: &str,
-    user_type: i16,
+    user_type: UserType,
     now: NaiveDateTime,
     lock_for: TimeDelta,
 ) -> QueryResult<()> {
     let lock_until = now + lock_for;
     let key = token_request_log::table
         .filter(token_request_log::username.eq(username))
-        .filter(token_request_log::user_type.eq(user_type));
+        .filter(token_request_log::user_type.eq(user_type.throttle_code()));
     // Two statements instead of an upsert (not available through MultiConnection); a racing
     // insert of the same username is retried as an update.
     for _ in 0..2 {
@@ -293,7 +379,7 @@ pub fn record_throttle_failure(
         match diesel::insert_into(token_request_log::table)
             .values((
                 token_request_log::username.eq(username),
-                token_request_log::user_type.eq(user_type),
+                token_request_log::user_type.eq(user_type.throttle_code()),
                 token_request_log::failures_count.eq(1),
                 token_request_log::lock_expires_at.eq(lock_until),
             ))
@@ -308,11 +394,15 @@ pub fn record_throttle_failure(
 }
 
 /// A successful token request clears the username's failures.
-pub fn reset_throttle(conn: &mut DbConnection, username: &str, user_type: i16) -> QueryResult<()> {
+pub fn reset_throttle(
+    conn: &mut DbConnection,
+    username: &str,
+    user_type: UserType,
+) -> QueryResult<()> {
     diesel::delete(
         token_request_log::table
             .filter(token_request_log::username.eq(username))
-            .filter(token_request_log::user_type.eq(user_type)),
+            .filter(token_request_log::user_type.eq(user_type.throttle_code())),
     )
     .execute(conn)?;
     Ok(())

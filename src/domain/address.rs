@@ -7,7 +7,7 @@
 
 use super::names;
 use crate::directory::{self, Region};
-use crate::error::{ApiError, Phrase};
+use crate::error::{AppError, Phrase};
 
 /// Magento `customer/address/street_lines`.
 pub const STREET_LINES: usize = 2;
@@ -161,7 +161,7 @@ impl AddressInput {
     /// Validates and resolves the address. Errors come as Magento raises them: the General and
     /// Country validators' messages aggregated (400, `errors` when several), and only when
     /// those pass, the entity validators' messages joined by newlines.
-    pub fn validate(&self) -> Result<ValidAddress, ApiError> {
+    pub fn validate(&self) -> Result<ValidAddress, AppError> {
         let mut errors = Vec::new();
         let first_street_line = self
             .street
@@ -195,7 +195,7 @@ impl AddressInput {
             }
         }
         if !errors.is_empty() {
-            return Err(ApiError::input_errors(errors));
+            return Err(AppError::input_errors(errors));
         }
 
         let street = self.street.clone().unwrap_or_default();
@@ -256,7 +256,7 @@ impl AddressInput {
             ("State/Province", region.name(), MAX_TEXT),
         ]));
         if !messages.is_empty() {
-            return Err(ApiError::Input(Phrase::new(messages.join("\n"))));
+            return Err(AppError::Input(Phrase::new(messages.join("\n"))));
         }
 
         Ok(ValidAddress {
@@ -401,7 +401,7 @@ mod tests {
         a.region = None;
         assert_eq!(
             a.validate().unwrap_err().to_string(),
-            ApiError::Input(Phrase::required("regionId")).to_string()
+            AppError::Input(Phrase::required("regionId")).to_string()
         );
         a.country_id = Some("DE".into());
         assert_eq!(a.validate().unwrap().region, AddressRegion::None);
@@ -440,7 +440,7 @@ mod tests {
             ..Default::default()
         };
         match a.validate().unwrap_err() {
-            ApiError::InputErrors(list) => {
+            AppError::InputErrors(list) => {
                 let fields: Vec<_> = list.iter().map(|p| p.render()).collect();
                 assert_eq!(
                     fields,

@@ -5,7 +5,7 @@
 use super::address::AddressInput;
 use super::email::{Email, EmailError};
 use super::names;
-use crate::error::{ApiError, Phrase};
+use crate::error::{AppError, Phrase};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 const MAX_AFFIX: usize = 40;
@@ -122,17 +122,17 @@ impl CustomerInput {
 
     /// Validates the attributes Magento checks when saving a customer. `today` is the date
     /// the date of birth may not exceed.
-    pub fn validate_attributes(&self, today: NaiveDate) -> Result<ValidCustomer, ApiError> {
+    pub fn validate_attributes(&self, today: NaiveDate) -> Result<ValidCustomer, AppError> {
         let email_raw = self.email.clone().unwrap_or_default();
         if email_raw.is_empty() {
-            return Err(ApiError::Input(Phrase::new(
+            return Err(AppError::Input(Phrase::new(
                 "The customer email is missing. Enter and try again.",
             )));
         }
         let dob = match self.dob.as_deref().filter(|d| !d.trim().is_empty()) {
             None => None,
             Some(raw) => {
-                Some(parse_dob(raw).ok_or_else(|| ApiError::Input(Phrase::new("Invalid date")))?)
+                Some(parse_dob(raw).ok_or_else(|| AppError::Input(Phrase::new("Invalid date")))?)
             }
         };
 
@@ -178,11 +178,11 @@ impl CustomerInput {
             messages.push("The Date of Birth should not be greater than today.".into());
         }
         if !messages.is_empty() {
-            return Err(ApiError::Input(Phrase::new(messages.join("\n"))));
+            return Err(AppError::Input(Phrase::new(messages.join("\n"))));
         }
 
         Ok(ValidCustomer {
-            email: email.map_err(|_: EmailError| ApiError::internal("email checked above"))?,
+            email: email.map_err(|_: EmailError| AppError::internal("email checked above"))?,
             firstname,
             lastname,
             middlename: non_empty(&self.middlename),
@@ -216,7 +216,7 @@ mod tests {
 
     fn message(c: &CustomerInput) -> String {
         match c.validate_attributes(today()).unwrap_err() {
-            ApiError::Input(p) => p.render(),
+            AppError::Input(p) => p.render(),
             other => panic!("{other:?}"),
         }
     }

@@ -6,3 +6,4 @@ pub mod customer;
 pub mod email;
 pub mod names;
 pub mod password;
+pub mod search;

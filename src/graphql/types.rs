@@ -1,7 +1,7 @@
 //! Magento's GraphQL types for customers (CustomerGraphQl/etc/schema.graphqls), with their
 //! snake_case field names, and the mapping from the shared domain and rows.
 
-use crate::db::customers::{AddressRow, CustomerRow};
+use crate::db::customers::{Account, AddressRow, CustomerRow};
 use crate::directory::{self, Country as DirectoryCountry};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
 use async_graphql::{Enum, InputObject, SimpleObject};
@@ -353,11 +353,11 @@ impl CustomerAddress {
 }
 
 impl Customer {
-    pub fn from_rows(
-        c: &CustomerRow,
-        addresses: &[AddressRow],
-        confirmation_required: bool,
-    ) -> Self {
+    pub fn from_account(account: &Account, confirmation_required: bool) -> Self {
+        Self::from_rows(&account.customer, &account.addresses, confirmation_required)
+    }
+
+    fn from_rows(c: &CustomerRow, addresses: &[AddressRow], confirmation_required: bool) -> Self {
         let dob = c.dob.map(|d| d.format("%Y-%m-%d").to_string());
         Self {
             created_at: Some(c.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),

@@ -6,7 +6,8 @@
 //! fail loudly instead of passing without a database.
 
 use customer_service::config::{DatabaseUrl, Settings, SqliteTarget};
-use customer_service::startup::{AppState, Application};
+use customer_service::startup::Application;
+use customer_service::state::AppState;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use serde_json::Value;

@@ -45,7 +45,7 @@ on_both_backends! {
             assert_eq!(hash.len(), 64);
             assert_eq!((*expires - *created).num_seconds(), 3600, "Magento's 1-hour default");
         }
-        assert!(stored.iter().any(|(h, _, _)| *h == customer_service::auth::token::hash(&token)));
+        assert!(stored.iter().any(|(h, _, _)| *h == customer_service::auth::token::TokenHash::of(&token).into_string()));
     }
 }
 
@@ -233,7 +233,7 @@ on_both_backends! {
             app.token_reply("nobody@example.com", "x").await;
             app.token_reply("someone@example.com", "x").await;
         }
-        let hash = |t: &str| customer_service::auth::token::hash(t);
+        let hash = |t: &str| customer_service::auth::token::TokenHash::of(t).into_string();
         let (expired_hash, revoked_hash) = (hash(&expired), hash(&revoked));
         app.with_db(move |conn| {
             use customer_service::db::schema::token_request_log;

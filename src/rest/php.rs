@@ -8,8 +8,9 @@
 //! * Scalars are converted as PHP does: ints need `is_numeric`, bools use
 //!   `FILTER_VALIDATE_BOOLEAN`, strings accept any scalar; arrays where a scalar is expected fail.
 //! * JSON `null` counts as absent.
+//! * Query strings are read as PHP's `parse_str` reads them (`a[b][]=c`).
 
-use crate::error::{ApiError, Phrase};
+use crate::error::{AppError, Phrase};
 use serde_json::{Map, Value};
 
 /// PHP `str_replace('_', '', ucwords($key, '_'))`: the getter name a nested key must match.
@@ -56,8 +57,8 @@ pub fn top_level<'a>(input: &'a Map<String, Value>, camel: &str) -> Option<&'a V
 }
 
 /// `"%fieldName" is not supported. Correct the field name and try again.` (Magento 2.4.7+).
-pub fn not_supported(getter: &str) -> ApiError {
-    ApiError::Input(
+pub fn not_supported(getter: &str) -> AppError {
+    AppError::Input(
         Phrase::new("\"%fieldName\" is not supported. Correct the field name and try again.")
             .with("fieldName", getter),
     )
@@ -67,8 +68,8 @@ pub fn not_supported(getter: &str) -> ApiError {
 /// `set` answers `false` for a getter the interface does not have.
 pub fn each_field(
     map: &Map<String, Value>,
-    mut set: impl FnMut(&str, &str, &Value) -> Result<bool, ApiError>,
-) -> Result<(), ApiError> {
+    mut set: impl FnMut(&str, &str, &Value) -> Result<bool, AppError>,
+) -> Result<(), AppError> {
     for (key, value) in map {
         let getter = getter_name(key);
         if value.is_null() {
@@ -105,11 +106,11 @@ fn php_string(value: &Value) -> Option<String> {
 }
 
 /// A Magento type-conversion error. `key` is the nested key as sent (None at top level).
-fn type_error(key: Option<&str>, shown: &str, expected: &str) -> ApiError {
+fn type_error(key: Option<&str>, shown: &str, expected: &str) -> AppError {
     let inner = format!(
         "The \"{shown}\" value's type is invalid. The \"{expected}\" type was expected. Verify and try again."
     );
-    ApiError::Input(Phrase::new(match key {
+    AppError::Input(Phrase::new(match key {
         Some(k) => format!("Error occurred during \"{k}\" processing. {inner}"),
         None => inner,
     }))
@@ -139,7 +140,7 @@ fn is_numeric(s: &str) -> bool {
 }
 
 /// Converts a value to `int` as Magento does (`is_numeric`, then PHP's truncating cast).
-pub fn to_int(key: Option<&str>, value: &Value) -> Result<i64, ApiError> {
+pub fn to_int(key: Option<&str>, value: &Value) -> Result<i64, AppError> {
     match value {
         Value::Number(n) => Ok(n
             .as_i64()
@@ -159,7 +160,7 @@ pub fn to_int(key: Option<&str>, value: &Value) -> Result<i64, ApiError> {
 }
 
 /// Converts a value to `bool` with PHP's `FILTER_VALIDATE_BOOLEAN` (anything not truthy is false).
-pub fn to_bool(key: Option<&str>, value: &Value) -> Result<bool, ApiError> {
+pub fn to_bool(key: Option<&str>, value: &Value) -> Result<bool, AppError> {
     match value {
         Value::Bool(b) => Ok(*b),
         Value::Number(n) => Ok(n.as_f64() == Some(1.0) && n.to_string() == "1"),
@@ -173,12 +174,12 @@ pub fn to_bool(key: Option<&str>, value: &Value) -> Result<bool, ApiError> {
 }
 
 /// Converts a value to `string` (PHP `settype`: any scalar; arrays fail).
-pub fn to_string(key: Option<&str>, value: &Value) -> Result<String, ApiError> {
+pub fn to_string(key: Option<&str>, value: &Value) -> Result<String, AppError> {
     php_string(value).ok_or_else(|| type_error(key, php_type(value), "string"))
 }
 
 /// Converts a value to `string[]`.
-pub fn to_string_list(key: Option<&str>, value: &Value) -> Result<Vec<String>, ApiError> {
+pub fn to_string_list(key: Option<&str>, value: &Value) -> Result<Vec<String>, AppError> {
     match value {
         Value::Array(items) => items
             .iter()
@@ -204,7 +205,7 @@ pub fn to_list<'a>(
     key: &str,
     value: &'a Value,
     item_type: &str,
-) -> Result<Vec<&'a Value>, ApiError> {
+) -> Result<Vec<&'a Value>, AppError> {
     match value {
         Value::Array(items) => Ok(items.iter().collect()),
         // PHP arrays with string keys are still arrays: `{"0": {...}}` is accepted.
@@ -222,7 +223,7 @@ pub fn to_object<'a>(
     key: &str,
     value: &'a Value,
     type_name: &str,
-) -> Result<&'a Map<String, Value>, ApiError> {
+) -> Result<&'a Map<String, Value>, AppError> {
     match value {
         Value::Object(map) => Ok(map),
         Value::Array(items) if items.is_empty() => {
@@ -257,6 +258,74 @@ pub fn dedupe_case_insensitive_keys(value: &Value) -> Value {
         }
         other => other.clone(),
     }
+}
+
+/// Percent-decoding of a query component, `+` as a space (PHP `urldecode`).
+fn url_decode(raw: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// PHP's `parse_str`: `a[b][0][c]=v&a[b][]=w` → nested objects (list indexes become keys, as
+/// in PHP arrays; `[]` appends).
+pub fn parse_query(query: &str) -> Map<String, Value> {
+    let mut root = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = url_decode(raw_key);
+        let value = Value::String(url_decode(raw_value));
+        let (base, rest) = match key.find('[') {
+            Some(i) if key.ends_with(']') => (&key[..i], &key[i..]),
+            _ => (key.as_str(), ""),
+        };
+        if base.is_empty() {
+            continue;
+        }
+        let segments: Vec<&str> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest[1..rest.len() - 1].split("][").collect()
+        };
+        insert(&mut root, base, &segments, value);
+    }
+    root
+}
+
+fn insert(map: &mut Map<String, Value>, key: &str, rest: &[&str], value: Value) {
+    let Some((next, tail)) = rest.split_first() else {
+        map.insert(key.to_owned(), value);
+        return;
+    };
+    let child = map
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !child.is_object() {
+        *child = Value::Object(Map::new());
+    }
+    let child = child.as_object_mut().expect("made an object above");
+    let next = if next.is_empty() {
+        child.len().to_string()
+    } else {
+        (*next).to_owned()
+    };
+    insert(child, &next, tail, value);
 }
 
 #[cfg(test)]

@@ -4,15 +4,13 @@
 //! account lockout and revokes every token. Unless `GUEST_CHECKOUT_LOGIN` is on (Magento's
 //! lookup behaviour), answers never reveal whether an e-mail has an account.
 
-use super::body::{RequestInput, required_strings};
-use crate::accounts;
+use crate::accounts::password;
 use crate::auth::StoreContext;
-use crate::db::customers::{self as queries};
-use crate::db::{self};
-use crate::error::{ApiError, Phrase};
-use crate::input::to_int;
-use crate::json;
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::rest::extract::{RequestInput, path_param, request_website, required_strings};
+use crate::rest::php::to_int;
+use crate::rest::render as json;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
@@ -23,16 +21,16 @@ pub async fn initiate_password_reset(
     store: StoreContext,
     req: HttpRequest,
     body: RequestInput,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let input = body.0;
     let [email, template] = required_strings(&input, ["email", "template"])?;
-    let website_id = super::request_website(&state, &store, &input)?;
+    let website_id = request_website(&state, &store, &input)?;
     // The peer address, not a forwarded header a client could forge.
     let ip = req
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
-    let sent = accounts::request_password_reset(&state, email, template, website_id, ip).await?;
+    let sent = password::request_password_reset(&state, email, template, website_id, ip).await?;
     Ok(json::ok(&sent))
 }
 
@@ -40,29 +38,11 @@ pub async fn initiate_password_reset(
 pub async fn validate_reset_link(
     state: web::Data<AppState>,
     req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let raw_id = super::path_param(&req, "customerId")?;
-    let presented = super::path_param(&req, "resetPasswordLinkToken")?;
+) -> Result<HttpResponse, AppError> {
+    let raw_id = path_param(&req, "customerId")?;
+    let presented = path_param(&req, "resetPasswordLinkToken")?;
     let customer_id = to_int(None, &Value::String(raw_id))?;
-    if customer_id == 0 {
-        return Err(ApiError::Input(Phrase::invalid_field_value(
-            "customerId",
-            0,
-        )));
-    }
-    let not_found = || ApiError::NotFound(Phrase::no_such_entity("customerId", customer_id));
-    let id = i32::try_from(customer_id).map_err(|_| not_found())?;
-    let customer = state
-        .db
-        .run(move |conn| Ok(queries::find(conn, id)?))
-        .await?
-        .ok_or_else(not_found)?;
-    accounts::check_reset_key(
-        &customer,
-        &presented,
-        db::now(),
-        state.settings.reset_token_lifetime_hours,
-    )?;
+    password::validate_reset_link(&state, customer_id, presented).await?;
     Ok(json::ok(&true))
 }
 
@@ -71,11 +51,11 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     store: StoreContext,
     body: RequestInput,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let input = body.0;
     let [email, reset_token, new_password] =
         required_strings(&input, ["email", "resetToken", "newPassword"])?;
-    let website_id = super::request_website(&state, &store, &input)?;
-    accounts::reset_password(&state, email, reset_token, new_password, website_id).await?;
+    let website_id = request_website(&state, &store, &input)?;
+    password::reset_password(&state, email, reset_token, new_password, website_id).await?;
     Ok(json::ok(&true))
 }

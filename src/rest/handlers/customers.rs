@@ -1,13 +1,13 @@
 //! `POST /V1/customers` (sign-up, accounts::create_account) and e-mail availability.
 
-use super::body::{RequestInput, required_strings};
-use crate::accounts;
+use crate::accounts::registration;
 use crate::auth::{Caller, StoreContext};
-use crate::error::{ApiError, Phrase};
-use crate::input::{to_string, top_level};
-use crate::json;
-use crate::startup::AppState;
-use crate::wire::customer::{CustomerResponse, customer_param};
+use crate::error::{AppError, Phrase};
+use crate::rest::extract::{RequestInput, request_website, required_strings};
+use crate::rest::php::{to_string, top_level};
+use crate::rest::render as json;
+use crate::rest::wire::customer::{CustomerResponse, customer_param};
+use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 
 /// `POST /V1/customers`
@@ -16,7 +16,7 @@ pub async fn create_customer(
     caller: Caller,
     _store: StoreContext,
     body: RequestInput,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let input = body.0;
     let customer = customer_param(&input)?;
     let password = top_level(&input, "password")
@@ -26,11 +26,11 @@ pub async fn create_customer(
     let redirect_url = top_level(&input, "redirectUrl")
         .map(|v| to_string(None, v))
         .transpose()?;
-    let customer = customer.ok_or_else(|| ApiError::Input(Phrase::required("customer")))?;
+    let customer = customer.ok_or_else(|| AppError::Input(Phrase::required("customer")))?;
 
-    let (row, address_rows) =
-        accounts::create_account(&state, &caller, customer, password, redirect_url).await?;
-    Ok(json::ok(&CustomerResponse::from_rows(&row, &address_rows)))
+    let account =
+        registration::create_account(&state, &caller, customer, password, redirect_url).await?;
+    Ok(json::ok(&CustomerResponse::from_account(&account)))
 }
 
 /// `POST /V1/customers/isEmailAvailable` (AccountManagement::isEmailAvailable). Like Magento
@@ -40,11 +40,11 @@ pub async fn is_email_available(
     state: web::Data<AppState>,
     store: StoreContext,
     body: RequestInput,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let input = body.0;
     let [email] = required_strings(&input, ["customerEmail"])?;
-    let website_id = super::request_website(&state, &store, &input)?;
+    let website_id = request_website(&state, &store, &input)?;
     Ok(json::ok(
-        &accounts::is_email_available(&state, &email, website_id).await?,
+        &registration::is_email_available(&state, &email, website_id).await?,
     ))
 }

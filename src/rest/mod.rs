@@ -1,22 +1,19 @@
-//! HTTP handlers, one module per resource, and the REST route table.
+//! Front door 1, Magento's REST API: this file is the route table alone (plus the fallbacks);
+//! `extract` reads bodies, path segments and the request context, `php` applies Magento's
+//! PHP-style input rules, `render` writes Magento's JSON and error bodies, `wire` holds the
+//! request and response shapes, and `handlers` one thin module per resource.
 
-pub mod admin;
-pub mod body;
-pub mod confirmation;
-pub mod customers;
-pub mod directory;
-pub mod health;
-pub mod me;
-pub mod password_reset;
-pub mod stores;
-pub mod tokens;
+pub mod extract;
+pub mod handlers;
+pub mod php;
+pub mod render;
+pub mod wire;
 
-use crate::auth::StoreContext;
-use crate::error::ApiError;
-use crate::input::{to_int, top_level};
-use crate::startup::AppState;
+use crate::error::AppError;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
-use serde_json::Value;
+use handlers::{
+    back_office, confirmation, customers, directory, me, password_reset, stores, tokens,
+};
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
 /// Exact paths are registered before parameterised ones, as Magento's router prefers them.
@@ -53,18 +50,21 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
             "/customers/resetPassword",
             web::post().to(password_reset::reset_password),
         )
-        .route("/customers/search", web::get().to(admin::search_customers))
+        .route(
+            "/customers/search",
+            web::get().to(back_office::search_customers),
+        )
         .route(
             "/customers/validate",
-            web::put().to(admin::validate_customer),
+            web::put().to(back_office::validate_customer),
         )
         .route(
             "/customers/confirm",
-            web::post().to(admin::resend_confirmation),
+            web::post().to(back_office::resend_confirmation),
         )
         .route(
             "/customers/addresses/{addressId}",
-            web::get().to(admin::get_address),
+            web::get().to(back_office::get_address),
         )
         .route(
             "/customers/{customerId}/password/resetLinkToken/{resetPasswordLinkToken}",
@@ -76,35 +76,35 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/customers/{customerId}",
-            web::get().to(admin::get_customer),
+            web::get().to(back_office::get_customer),
         )
         .route(
             "/customers/{customerId}",
-            web::put().to(admin::save_customer),
+            web::put().to(back_office::save_customer),
         )
         .route(
             "/customers/{customerId}",
-            web::delete().to(admin::delete_customer),
+            web::delete().to(back_office::delete_customer),
         )
         .route(
             "/customers/{customerId}/billingAddress",
-            web::get().to(admin::billing_address),
+            web::get().to(back_office::billing_address),
         )
         .route(
             "/customers/{customerId}/shippingAddress",
-            web::get().to(admin::shipping_address),
+            web::get().to(back_office::shipping_address),
         )
         .route(
             "/customers/{customerId}/confirm",
-            web::get().to(admin::confirmation_status),
+            web::get().to(back_office::confirmation_status),
         )
         .route(
             "/customers/{customerId}/permissions/readonly",
-            web::get().to(admin::is_readonly),
+            web::get().to(back_office::is_readonly),
         )
         .route(
             "/addresses/{addressId}",
-            web::delete().to(admin::delete_address),
+            web::delete().to(back_office::delete_address),
         )
         .route(
             "/integration/customer/token",
@@ -129,54 +129,12 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// A customer's default billing or shipping address, or `[]` when there is none (Magento
-/// renders a null return as `[]`).
-pub fn default_address_response(
-    customer: &crate::db::customers::CustomerRow,
-    addresses: &[crate::db::customers::AddressRow],
-    billing: bool,
-) -> actix_web::HttpResponse {
-    let default = if billing {
-        customer.default_billing
-    } else {
-        customer.default_shipping
-    };
-    match addresses.iter().find(|a| Some(a.entity_id) == default) {
-        Some(a) => crate::json::ok(&crate::wire::customer::AddressResponse::from_row(
-            a, customer,
-        )),
-        None => crate::json::ok(&Vec::<()>::new()),
-    }
-}
-
-/// A named path segment (`{customerId}`), as the router decoded it. Handlers read segments by
-/// name because the REST scopes carry their own `{store_code}` segment too.
-pub fn path_param(req: &HttpRequest, name: &str) -> Result<String, ApiError> {
-    req.match_info()
-        .get(name)
-        .map(str::to_owned)
-        .ok_or(ApiError::NoRoute)
-}
-
 /// Anything no route matched: Magento answers 400 for methods it does not serve and 404
 /// `Request does not match any route.` otherwise.
 pub async fn no_route(req: HttpRequest) -> HttpResponse {
     match *req.method() {
-        Method::GET | Method::POST | Method::PUT | Method::DELETE => ApiError::NoRoute,
-        _ => ApiError::InvalidMethod,
+        Method::GET | Method::POST | Method::PUT | Method::DELETE => AppError::NoRoute,
+        _ => AppError::InvalidMethod,
     }
     .error_response()
-}
-
-/// The website a call addresses: an explicit `websiteId`, else the store view's
-/// (`/rest/all/`: the default website).
-pub fn request_website(
-    state: &AppState,
-    store: &StoreContext,
-    input: &serde_json::Map<String, Value>,
-) -> Result<i32, ApiError> {
-    match top_level(input, "websiteId") {
-        Some(v) => Ok(i32::try_from(to_int(None, v)?).unwrap_or(-1)),
-        None => Ok(store.account_website(&state.scopes)),
-    }
 }

@@ -2,8 +2,8 @@
 //! allowed countries with their regions, so storefronts can build address forms.
 
 use crate::directory::{self, Country};
-use crate::error::{ApiError, Phrase};
-use crate::json;
+use crate::error::{AppError, Phrase};
+use crate::rest::render as json;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -52,8 +52,8 @@ pub async fn countries() -> HttpResponse {
 }
 
 /// `GET /V1/directory/countries/{countryId}`
-pub async fn country(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    directory::allowed_country(&super::path_param(&req, "countryId")?)
+pub async fn country(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    directory::allowed_country(&crate::rest::extract::path_param(&req, "countryId")?)
         .map(|c| json::ok(&information(c)))
-        .ok_or_else(|| ApiError::NotFound(Phrase::new("Requested country is not available.")))
+        .ok_or_else(|| AppError::NotFound(Phrase::new("Requested country is not available.")))
 }

@@ -1,10 +1,12 @@
 //! `CustomerInterface`, `AddressInterface` and `RegionInterface` in and out.
 
-use crate::db::customers::{AddressRow, CustomerRow};
+use crate::db::customers::{Account, AddressRow, CustomerRow};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
 use crate::domain::customer::CustomerInput;
-use crate::error::ApiError;
-use crate::input::{each_field, to_bool, to_int, to_list, to_object, to_string, to_string_list};
+use crate::error::AppError;
+use crate::rest::php::{
+    each_field, to_bool, to_int, to_list, to_object, to_string, to_string_list,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -15,14 +17,14 @@ const CUSTOMER_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\CustomerExt
 const ADDRESS_EXTENSION_TYPE: &str = "Magento\\Customer\\Api\\Data\\AddressExtensionInterface";
 const ATTRIBUTE_TYPE: &str = "Magento\\Framework\\Api\\AttributeInterface";
 
-fn string(key: &str, value: &Value) -> Result<Option<String>, ApiError> {
+fn string(key: &str, value: &Value) -> Result<Option<String>, AppError> {
     to_string(Some(key), value).map(Some)
 }
 
 /// `custom_attributes`: a list of `{attribute_code, value}`. A fresh Magento has no custom
 /// customer or address attributes, so, like Magento, unknown codes are dropped after the
 /// shape is checked.
-fn check_custom_attributes(key: &str, value: &Value) -> Result<(), ApiError> {
+fn check_custom_attributes(key: &str, value: &Value) -> Result<(), AppError> {
     for item in to_list(key, value, ATTRIBUTE_TYPE)? {
         let attribute = to_object(key, item, ATTRIBUTE_TYPE)?;
         each_field(attribute, |getter, k, v| match getter {
@@ -38,14 +40,19 @@ fn check_custom_attributes(key: &str, value: &Value) -> Result<(), ApiError> {
 /// by letter case (Magento's ValidateCustomerData plugin), then parsed. `None` when absent.
 pub fn customer_param(
     input: &serde_json::Map<String, Value>,
-) -> Result<Option<CustomerInput>, ApiError> {
-    crate::input::top_level(input, "customer")
-        .map(|v| parse_customer("customer", &crate::input::dedupe_case_insensitive_keys(v)))
+) -> Result<Option<CustomerInput>, AppError> {
+    crate::rest::php::top_level(input, "customer")
+        .map(|v| {
+            parse_customer(
+                "customer",
+                &crate::rest::php::dedupe_case_insensitive_keys(v),
+            )
+        })
         .transpose()
 }
 
 /// Parses a `customer` object (CustomerInterface).
-pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, ApiError> {
+pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, AppError> {
     let map = to_object(key, value, CUSTOMER_TYPE)?;
     let mut c = CustomerInput::default();
     each_field(map, |getter, k, v| {
@@ -101,7 +108,7 @@ pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, ApiErro
 }
 
 /// Parses one address (AddressInterface).
-pub fn parse_address(key: &str, value: &Value) -> Result<AddressInput, ApiError> {
+pub fn parse_address(key: &str, value: &Value) -> Result<AddressInput, AppError> {
     let map = to_object(key, value, ADDRESS_TYPE)?;
     let mut a = AddressInput::default();
     each_field(map, |getter, k, v| {
@@ -137,7 +144,7 @@ pub fn parse_address(key: &str, value: &Value) -> Result<AddressInput, ApiError>
     Ok(a)
 }
 
-fn parse_region(key: &str, value: &Value) -> Result<RegionInput, ApiError> {
+fn parse_region(key: &str, value: &Value) -> Result<RegionInput, AppError> {
     let map = to_object(key, value, REGION_TYPE)?;
     let mut r = RegionInput::default();
     each_field(map, |getter, k, v| {
@@ -285,7 +292,11 @@ impl AddressResponse {
 impl CustomerResponse {
     /// Renders a stored customer. Addresses: the default shipping address first, then the rest
     /// in id order (Magento's `Customer::getDataModel`).
-    pub fn from_rows(customer: &CustomerRow, addresses: &[AddressRow]) -> Self {
+    pub fn from_account(account: &Account) -> Self {
+        Self::from_rows(&account.customer, &account.addresses)
+    }
+
+    fn from_rows(customer: &CustomerRow, addresses: &[AddressRow]) -> Self {
         let mut rendered: Vec<AddressResponse> = addresses
             .iter()
             .map(|a| AddressResponse::from_row(a, customer))
@@ -345,7 +356,7 @@ mod tests {
     fn misspelled_keys_are_not_supported() {
         let err = parse_customer("customer", &json!({"firstName": "Jane"})).unwrap_err();
         match err {
-            ApiError::Input(p) => assert_eq!(
+            AppError::Input(p) => assert_eq!(
                 p,
                 crate::error::Phrase::new(
                     "\"%fieldName\" is not supported. Correct the field name and try again."

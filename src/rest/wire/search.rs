@@ -1,10 +1,11 @@
 //! Magento's `searchCriteria` in a GET query string (PHP bracket syntax:
 //! `searchCriteria[filter_groups][0][filters][0][field]=email`), parsed with the same data-object
-//! key rules as bodies (snake_case or camelCase: `filterGroups`, `conditionType`, `pageSize`),
-//! and echoed back in the results as Magento echoes it.
+//! key rules as bodies (snake_case or camelCase: `filterGroups`, `conditionType`, `pageSize`)
+//! into the domain's `SearchCriteria`, and echoed back in the results as Magento echoes it.
 
-use crate::error::{ApiError, Phrase};
-use crate::input::{each_field, to_int, to_list, to_object, to_string, top_level};
+use crate::domain::search::{Direction, Filter, SearchCriteria, SortOrder};
+use crate::error::{AppError, Phrase};
+use crate::rest::php::{each_field, to_int, to_list, to_object, to_string, top_level};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -13,104 +14,7 @@ const GROUP_TYPE: &str = "Magento\\Framework\\Api\\Search\\FilterGroup";
 const FILTER_TYPE: &str = "Magento\\Framework\\Api\\Filter";
 const SORT_TYPE: &str = "Magento\\Framework\\Api\\SortOrder";
 
-/// Percent-decoding of a query component, `+` as a space (PHP `urldecode`).
-fn url_decode(raw: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// PHP's `parse_str`: `a[b][0][c]=v&a[b][]=w` → nested objects (list indexes become keys, as
-/// in PHP arrays; `[]` appends).
-pub fn parse_query(query: &str) -> Map<String, Value> {
-    let mut root = Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = url_decode(raw_key);
-        let value = Value::String(url_decode(raw_value));
-        let (base, rest) = match key.find('[') {
-            Some(i) if key.ends_with(']') => (&key[..i], &key[i..]),
-            _ => (key.as_str(), ""),
-        };
-        if base.is_empty() {
-            continue;
-        }
-        let segments: Vec<&str> = if rest.is_empty() {
-            Vec::new()
-        } else {
-            rest[1..rest.len() - 1].split("][").collect()
-        };
-        insert(&mut root, base, &segments, value);
-    }
-    root
-}
-
-fn insert(map: &mut Map<String, Value>, key: &str, rest: &[&str], value: Value) {
-    let Some((next, tail)) = rest.split_first() else {
-        map.insert(key.to_owned(), value);
-        return;
-    };
-    let child = map
-        .entry(key.to_owned())
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !child.is_object() {
-        *child = Value::Object(Map::new());
-    }
-    let child = child.as_object_mut().expect("made an object above");
-    let next = if next.is_empty() {
-        child.len().to_string()
-    } else {
-        (*next).to_owned()
-    };
-    insert(child, &next, tail, value);
-}
-
-/// One condition as sent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filter {
-    pub field: String,
-    pub value: Option<String>,
-    pub condition_type: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Asc,
-    Desc,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SortOrder {
-    pub field: String,
-    pub direction: Option<Direction>,
-}
-
-/// A parsed `searchCriteria`: groups are AND-ed, the filters inside one group OR-ed.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchCriteria {
-    pub filter_groups: Vec<Vec<Filter>>,
-    pub sort_orders: Option<Vec<SortOrder>>,
-    pub page_size: Option<i64>,
-    pub current_page: Option<i64>,
-}
-
-fn parse_filter(key: &str, value: &Value) -> Result<Filter, ApiError> {
+fn parse_filter(key: &str, value: &Value) -> Result<Filter, AppError> {
     let mut f = Filter {
         field: String::new(),
         value: None,
@@ -128,7 +32,7 @@ fn parse_filter(key: &str, value: &Value) -> Result<Filter, ApiError> {
     Ok(f)
 }
 
-fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, ApiError> {
+fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, AppError> {
     let mut s = SortOrder {
         field: String::new(),
         direction: None,
@@ -141,7 +45,7 @@ fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, ApiError> {
                     "ASC" => Direction::Asc,
                     "DESC" => Direction::Desc,
                     _ => {
-                        return Err(ApiError::Input(Phrase::positional(
+                        return Err(AppError::Input(Phrase::positional(
                             "The sort order has to be specified as %1 for ascending order or %2 for descending order.",
                             vec![json!("ASC"), json!("DESC")],
                         )));
@@ -159,7 +63,7 @@ fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, ApiError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_')
     {
-        return Err(ApiError::Input(Phrase::positional(
+        return Err(AppError::Input(Phrase::positional(
             "Sort order field %1 contains restricted symbols",
             vec![json!(s.field)],
         )));
@@ -170,9 +74,9 @@ fn parse_sort(key: &str, value: &Value) -> Result<SortOrder, ApiError> {
 impl SearchCriteria {
     /// Reads `searchCriteria` (or `search_criteria`) from the query parameters. It is required,
     /// but an empty value (`searchCriteria=`) means "everything", as in Magento.
-    pub fn from_query(params: &Map<String, Value>) -> Result<Self, ApiError> {
+    pub fn from_query(params: &Map<String, Value>) -> Result<Self, AppError> {
         let value = top_level(params, "searchCriteria")
-            .ok_or_else(|| ApiError::Input(Phrase::required("searchCriteria")))?;
+            .ok_or_else(|| AppError::Input(Phrase::required("searchCriteria")))?;
         let mut criteria = Self::default();
         if matches!(value, Value::String(s) if s.is_empty()) {
             return Ok(criteria);
@@ -280,6 +184,7 @@ struct SortEcho {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rest::php::parse_query;
 
     #[test]
     fn php_bracket_queries_nest() {

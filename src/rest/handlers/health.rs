@@ -1,9 +1,9 @@
 //! Probes for orchestrators: `/healthz` says the process answers; `/readyz` that it can reach
 //! its database (one round trip through the pool), else 503.
 
-use crate::error::ApiError;
-use crate::json;
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::rest::render as json;
+use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
@@ -13,7 +13,7 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// `GET /readyz`
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ping().await?;
     Ok(json::ok(&json!({"status": "ready"})))
 }

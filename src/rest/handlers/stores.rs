@@ -4,10 +4,10 @@
 use crate::auth::Authorized;
 use crate::auth::acl::StoresRead;
 use crate::db::scopes::ADMIN_STORE_ID;
-use crate::error::ApiError;
-use crate::json;
-use crate::startup::AppState;
-use crate::wire::search::parse_query;
+use crate::error::AppError;
+use crate::rest::php::parse_query;
+use crate::rest::render as json;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
@@ -120,10 +120,10 @@ pub async fn store_configs(
     _acl: Authorized<StoresRead>,
     state: web::Data<AppState>,
     req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let params = parse_query(req.query_string());
-    let wanted: Option<Vec<String>> = crate::input::top_level(&params, "storeCodes")
-        .map(|v| crate::input::to_string_list(Some("storeCodes"), v).unwrap_or_default());
+    let wanted: Option<Vec<String>> = crate::rest::php::top_level(&params, "storeCodes")
+        .map(|v| crate::rest::php::to_string_list(Some("storeCodes"), v).unwrap_or_default());
     let settings = &state.settings;
     let base = if settings.storefront_url.ends_with('/') {
         settings.storefront_url.clone()

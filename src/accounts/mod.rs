@@ -1,0 +1,63 @@
+//! The service layer: every use case of the API, one topic per file, called by every front
+//! door (REST, GraphQL) alike, so a rule is written once. Functions take the application state
+//! and domain types, run database work and password hashing off the async workers, and return
+//! an `Account`, a value or an `AppError`. No web framework here.
+
+pub mod addresses;
+pub mod back_office;
+pub mod password;
+pub mod placement;
+pub mod profile;
+pub mod registration;
+pub mod sign_in;
+
+use crate::db::customers::{self as queries, Account};
+use crate::error::{AppError, Phrase};
+use crate::state::AppState;
+use serde_json::Value;
+
+pub use addresses::{AddressAccess, AddressOf};
+pub use profile::SaveMode;
+
+/// A customer or address id as a request gave it, and as the database can hold it (`None`
+/// when out of range: no such entity, reported with the id as given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityId {
+    pub given: i64,
+    pub id: Option<i32>,
+}
+
+impl EntityId {
+    pub fn new(given: i64) -> Self {
+        Self {
+            given,
+            id: i32::try_from(given).ok(),
+        }
+    }
+}
+
+impl From<i32> for EntityId {
+    fn from(id: i32) -> Self {
+        Self {
+            given: i64::from(id),
+            id: Some(id),
+        }
+    }
+}
+
+/// `No such entity with customerId = %1`.
+pub fn no_such_customer(id: impl Into<Value>) -> AppError {
+    AppError::NotFound(Phrase::no_such_entity("customerId", id))
+}
+
+/// A customer with its addresses, or 404 `No such entity with customerId = ...`.
+pub async fn load_account(state: &AppState, customer_id: EntityId) -> Result<Account, AppError> {
+    let Some(id) = customer_id.id else {
+        return Err(no_such_customer(customer_id.given));
+    };
+    state
+        .db
+        .run(move |conn| Ok(queries::load(conn, id)?))
+        .await?
+        .ok_or_else(|| no_such_customer(customer_id.given))
+}

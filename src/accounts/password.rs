@@ -1,0 +1,297 @@
+//! Passwords: change (with the current one), forgotten-password mail and reset
+//! (Magento's AccountManagement::changePasswordById, initiatePasswordReset, resetPassword and
+//! validateResetPasswordLinkToken, with Magento_Security's limits).
+
+use crate::auth::token::{self, TokenHash};
+use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
+use crate::db::{self, password_resets, tokens as token_queries};
+use crate::domain::email::normalize;
+use crate::error::{AppError, Phrase};
+use crate::mail::templates::{self, Recipient};
+use crate::state::AppState;
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+/// Magento's AccountManagement::changePasswordById: a wrong current password counts towards the
+/// account lockout (`The account is locked.` once it locks); then not the e-mail, then the
+/// policy. Every token of the customer but `keep` (the caller's) is revoked.
+pub async fn change_password(
+    state: &AppState,
+    customer_id: i32,
+    keep: Option<i32>,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let customer: CustomerRow = state
+        .db
+        .run(move |conn| Ok(queries::find(conn, customer_id)?))
+        .await?
+        .ok_or_else(|| AppError::Unauthorized(Phrase::new("Invalid login or password.")))?;
+
+    if !state
+        .hasher
+        .verify(current, customer.password_hash.clone())
+        .await?
+    {
+        let settings = state.settings.clone();
+        let locked = state
+            .db
+            .run(move |conn| {
+                let now = db::now();
+                queries::record_login_failure(
+                    conn,
+                    customer_id,
+                    now,
+                    settings.lockout_failures,
+                    db::chrono_duration(settings.lockout_duration),
+                )?;
+                Ok(queries::find(conn, customer_id)?
+                    .and_then(|c| c.lock_expires)
+                    .is_some_and(|until| until > now))
+            })
+            .await?;
+        return Err(AppError::Unauthorized(Phrase::new(if locked {
+            "The account is locked."
+        } else {
+            "The password doesn't match this account. Verify the password and try again."
+        })));
+    }
+    if new.eq_ignore_ascii_case(&customer.email) {
+        return Err(AppError::Input(Phrase::new(
+            "The password can't be the same as the email address. Create a new password and try again.",
+        )));
+    }
+    let password = state
+        .settings
+        .password_policy
+        .check(&new, &customer.email)
+        .map_err(AppError::Input)?;
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = db::now();
+                queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
+                token_queries::revoke_all_of_customer(conn, customer_id, keep, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+pub const RESET_TEMPLATES: [&str; 2] = ["email_reminder", "email_reset"];
+
+pub fn mismatched() -> AppError {
+    AppError::Input(Phrase::new(
+        "The password token is mismatched. Reset and try again.",
+    ))
+}
+
+/// Checks a presented reset key against the stored hash and its age (Magento: expired when
+/// whole hours since issue reach the lifetime, or when issued in the future).
+pub fn check_reset_key(
+    customer: &CustomerRow,
+    presented: &str,
+    now: NaiveDateTime,
+    lifetime_hours: i64,
+) -> Result<(), AppError> {
+    let (Some(stored), Some(issued)) = (&customer.rp_token_hash, customer.rp_token_created_at)
+    else {
+        return Err(mismatched());
+    };
+    if !TokenHash::matches(stored, presented) {
+        return Err(mismatched());
+    }
+    let age = now - issued;
+    if age < chrono::TimeDelta::zero() || age.num_hours() >= lifetime_hours {
+        return Err(AppError::Input(Phrase::new(
+            "The password token is expired. Reset and try again.",
+        )));
+    }
+    Ok(())
+}
+
+/// Magento's AccountManagement::initiatePasswordReset with Magento_Security's limits: mails a
+/// reset link and answers whether the mail went out. An e-mail without an account gets the
+/// same `true` (and no mail) unless GUEST_CHECKOUT_LOGIN restores Magento's 404.
+pub async fn request_password_reset(
+    state: &AppState,
+    email: String,
+    template: String,
+    website_id: i32,
+    ip: String,
+) -> Result<bool, AppError> {
+    let settings = state.settings.clone();
+    let normalized = normalize(&email);
+    let key_for_limit = normalized.clone();
+    let limited = state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let now = db::now();
+                let limited = password_resets::is_limited(
+                    conn,
+                    &key_for_limit,
+                    &ip,
+                    now,
+                    settings.reset_max_requests_per_hour,
+                    db::chrono_duration(settings.reset_min_interval),
+                )?;
+                if !limited {
+                    password_resets::record(conn, &key_for_limit, &ip, now)?;
+                }
+                Ok::<_, AppError>(limited)
+            })
+        })
+        .await?;
+    if limited {
+        return Err(AppError::Input(Phrase::positional(
+            "We received too many requests for password resets. Please wait and try again later or contact %1.",
+            vec![json!(state.settings.contact_email)],
+        )));
+    }
+    if !RESET_TEMPLATES.contains(&template.as_str()) {
+        return Err(AppError::Input(
+            Phrase::new("Invalid value of \"%value\" provided for the %fieldName field. Possible values: %template1 or %template2.")
+                .with("value", template.as_str())
+                .with("fieldName", "template")
+                .with("template1", RESET_TEMPLATES[0])
+                .with("template2", RESET_TEMPLATES[1]),
+        ));
+    }
+
+    let key = token::issue_key();
+    let key_hash = key.hash.clone();
+    let customer = state
+        .db
+        .run(move |conn| {
+            let Some(customer) = queries::find_by_email(conn, &normalized, website_id)? else {
+                return Ok(None);
+            };
+            queries::update(
+                conn,
+                customer.entity_id,
+                &CustomerChanges {
+                    rp_token_hash: Some(Some(key_hash.into_string())),
+                    rp_token_created_at: Some(Some(db::now())),
+                    ..CustomerChanges::default()
+                },
+            )?;
+            Ok(Some(customer))
+        })
+        .await?;
+    let Some(customer) = customer else {
+        return if state.settings.guest_checkout_login {
+            Err(AppError::NotFound(Phrase::no_such_email(
+                &email, website_id,
+            )))
+        } else {
+            Ok(true)
+        };
+    };
+    let store_name = state
+        .scopes
+        .store(customer.store_id)
+        .map_or_else(|| "our store".to_owned(), |s| s.name.clone());
+    let mail = templates::reset(
+        &Recipient {
+            customer_id: customer.entity_id,
+            email: &customer.email,
+            name: customer.full_name(),
+            store_name: &store_name,
+        },
+        &key.plain,
+        &state.settings.storefront_url,
+        state.settings.reset_token_lifetime_hours,
+    );
+    Ok(state.mailer.send(mail).await)
+}
+
+/// Magento's AccountManagement::resetPassword: the key must match and be young enough; the new
+/// password passes the policy; success spends the key, clears the lockout and revokes every
+/// token. An unknown e-mail answers like a wrong key unless GUEST_CHECKOUT_LOGIN is on.
+pub async fn reset_password(
+    state: &AppState,
+    email: String,
+    reset_token: String,
+    new_password: String,
+    website_id: i32,
+) -> Result<(), AppError> {
+    let normalized = normalize(&email);
+    let customer = state
+        .db
+        .run(move |conn| Ok(queries::find_by_email(conn, &normalized, website_id)?))
+        .await?;
+    let Some(customer) = customer else {
+        return Err(if state.settings.guest_checkout_login {
+            AppError::NotFound(Phrase::no_such_email(&email, website_id))
+        } else {
+            mismatched()
+        });
+    };
+    check_reset_key(
+        &customer,
+        &reset_token,
+        db::now(),
+        state.settings.reset_token_lifetime_hours,
+    )?;
+    let password = state
+        .settings
+        .password_policy
+        .check(&new_password, &customer.email)
+        .map_err(AppError::Input)?;
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    let customer_id = customer.entity_id;
+    let presented_hash = TokenHash::of(&reset_token);
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                // Single use: the key must still be the stored one inside the transaction.
+                let still_valid = queries::find(conn, customer_id)?
+                    .is_some_and(|c| c.rp_token_hash.as_deref() == Some(presented_hash.as_str()));
+                if !still_valid {
+                    return Err(mismatched());
+                }
+                let now = db::now();
+                queries::update(
+                    conn,
+                    customer_id,
+                    &CustomerChanges::password(hash, now).unlocked(),
+                )?;
+                token_queries::revoke_all_of_customer(conn, customer_id, None, now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// Magento's validateResetPasswordLinkToken for `GET .../password/resetLinkToken/:token`.
+pub async fn validate_reset_link(
+    state: &AppState,
+    customer_id: i64,
+    presented: String,
+) -> Result<(), AppError> {
+    if customer_id == 0 {
+        return Err(AppError::Input(Phrase::invalid_field_value(
+            "customerId",
+            0,
+        )));
+    }
+    let not_found = || AppError::NotFound(Phrase::no_such_entity("customerId", customer_id));
+    let id = i32::try_from(customer_id).map_err(|_| not_found())?;
+    let customer = state
+        .db
+        .run(move |conn| Ok(queries::find(conn, id)?))
+        .await?
+        .ok_or_else(not_found)?;
+    check_reset_key(
+        &customer,
+        &presented,
+        db::now(),
+        state.settings.reset_token_lifetime_hours,
+    )
+}

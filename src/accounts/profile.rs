@@ -1,0 +1,285 @@
+//! The account's own data: Magento's CustomerRepository::save in its three callers' forms
+//! (the customer's `PUT /me`, GraphQL's partial update, the back office's partial update that
+//! may also move the customer), the e-mail change, and deletion.
+
+use super::addresses::apply_flag;
+use super::placement::{ScopeChange, resolve_placement};
+use super::{EntityId, load_account, no_such_customer};
+use crate::db::customers::{self as queries, Account, CustomerChanges};
+use crate::db::{self, DbConnection, addresses as address_queries};
+use crate::domain::address::ValidAddress;
+use crate::domain::customer::{CustomerInput, ValidCustomer};
+use crate::domain::email::Email;
+use crate::error::{AppError, Phrase};
+use crate::state::AppState;
+use chrono::NaiveDateTime;
+
+/// A customer-level `default_billing`/`default_shipping`: it must name one of the customer's
+/// addresses (Magento CustomerRepository::validateDefaultAddress). Empty means "not sent".
+fn requested_default(
+    field: &str,
+    value: &Option<String>,
+    address_ids: &[i32],
+) -> Result<Option<i32>, AppError> {
+    let Some(raw) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    raw.parse::<i32>()
+        .ok()
+        .filter(|id| address_ids.contains(id))
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::Input(
+                Phrase::new(
+                    "The %fieldName value is invalid. Set the correct value and try again.",
+                )
+                .with("fieldName", field),
+            )
+        })
+}
+
+/// One address of a `PUT /me` list, validated: its stored id (None = new) and the default
+/// flags as sent (None = not sent).
+struct PlannedAddress {
+    id: Option<i32>,
+    address: ValidAddress,
+    billing_flag: Option<bool>,
+    shipping_flag: Option<bool>,
+}
+
+/// Magento's CustomerRepository::save for an existing customer: the attributes the input
+/// carries are written (absent optional ones keep their values); `addresses` absent keeps the
+/// addresses, present is the new full list (listed ids updated, new ones created, the rest
+/// deleted, defaults moved by the flags). Every refusal happens before the first write, and
+/// the caller's transaction makes the whole save atomic. Returns the customer as stored.
+pub fn save_customer(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    customer: &CustomerInput,
+    attributes: &ValidCustomer,
+    scope: Option<ScopeChange>,
+    now: NaiveDateTime,
+) -> Result<Account, AppError> {
+    let Account {
+        customer: current,
+        addresses: existing,
+    } = queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+    let normalized = attributes.email.normalized();
+    let email_changed = normalized != current.email_normalized;
+    if email_changed
+        && queries::find_id_by_email(
+            conn,
+            &normalized,
+            scope.map_or(current.website_id, |s| s.website_id),
+        )?
+        .is_some_and(|id| id != customer_id)
+    {
+        return Err(AppError::duplicate_email());
+    }
+    let existing_ids: Vec<i32> = existing.iter().map(|a| a.entity_id).collect();
+    let mut billing =
+        requested_default("default_billing", &customer.default_billing, &existing_ids)?
+            .or(current.default_billing);
+    let mut shipping = requested_default(
+        "default_shipping",
+        &customer.default_shipping,
+        &existing_ids,
+    )?
+    .or(current.default_shipping);
+
+    if let Some(list) = &customer.addresses {
+        // Validate every address before writing any.
+        let mut plan: Vec<PlannedAddress> = Vec::with_capacity(list.len());
+        for given in list {
+            let planned = |id, address| PlannedAddress {
+                id,
+                address,
+                billing_flag: given.default_billing,
+                shipping_flag: given.default_shipping,
+            };
+            match given.id.filter(|&id| id != 0) {
+                None => plan.push(planned(None, given.validate()?)),
+                Some(id) => {
+                    let not_found = || AppError::NotFound(Phrase::no_such_entity("addressId", id));
+                    let id = i32::try_from(id).map_err(|_| not_found())?;
+                    let Some(stored) = existing.iter().find(|a| a.entity_id == id) else {
+                        return Err(match address_queries::find(conn, id)? {
+                            // Magento 2.4.4-2.4.7's message (2.4.8 reuses the
+                            // duplicate-e-mail text here, which misleads).
+                            Some(_) => AppError::Input(
+                                Phrase::new("Provided customer ID \"%customer_id\" isn't related to current customer address.")
+                                    .with("customer_id", customer_id),
+                            ),
+                            None => not_found(),
+                        });
+                    };
+                    let merged = given.overlaid_on(stored.as_input());
+                    plan.push(planned(Some(id), merged.validate()?));
+                }
+            }
+        }
+        let mut kept = Vec::with_capacity(plan.len());
+        for p in &plan {
+            let address_id = match p.id {
+                Some(id) => {
+                    address_queries::update(conn, id, &p.address, now)?;
+                    id
+                }
+                None => address_queries::insert(conn, customer_id, &p.address, now)?,
+            };
+            kept.push(address_id);
+            apply_flag(&mut billing, p.billing_flag, address_id);
+            apply_flag(&mut shipping, p.shipping_flag, address_id);
+        }
+        let removed: Vec<i32> = existing_ids
+            .iter()
+            .copied()
+            .filter(|id| !kept.contains(id))
+            .collect();
+        address_queries::delete(conn, &removed)?;
+        for default in [&mut billing, &mut shipping] {
+            if default.is_some_and(|d| removed.contains(&d)) {
+                *default = None;
+            }
+        }
+    }
+
+    // Optional attributes the request leaves out keep their stored values.
+    let sent = |present: bool, value: Option<String>| present.then_some(value);
+    let changes = CustomerChanges {
+        updated_at: Some(now),
+        email: Some(attributes.email.as_str().to_owned()),
+        email_normalized: Some(normalized),
+        firstname: Some(attributes.firstname.clone()),
+        lastname: Some(attributes.lastname.clone()),
+        middlename: sent(customer.middlename.is_some(), attributes.middlename.clone()),
+        prefix: sent(customer.prefix.is_some(), attributes.prefix.clone()),
+        suffix: sent(customer.suffix.is_some(), attributes.suffix.clone()),
+        taxvat: sent(customer.taxvat.is_some(), attributes.taxvat.clone()),
+        dob: customer.dob.is_some().then_some(attributes.dob),
+        gender: customer.gender.is_some().then_some(attributes.gender),
+        disable_auto_group_change: customer
+            .disable_auto_group_change
+            .is_some()
+            .then_some(attributes.disable_auto_group_change),
+        is_subscribed: customer.is_subscribed,
+        default_billing: Some(billing),
+        default_shipping: Some(shipping),
+        // A new e-mail address invalidates a pending password-reset link.
+        rp_token_hash: email_changed.then_some(None),
+        rp_token_created_at: email_changed.then_some(None),
+        website_id: scope.map(|s| s.website_id),
+        store_id: scope.map(|s| s.store_id),
+        group_id: scope.map(|s| s.group_id),
+        ..CustomerChanges::default()
+    };
+    queries::update(conn, customer_id, &changes)?;
+    queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
+}
+
+/// How a save reads the customer it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveMode {
+    /// `PUT /V1/customers/me`: the request is the customer (e-mail and names required);
+    /// optional attributes it leaves out keep their values.
+    AsSent,
+    /// GraphQL's `updateCustomer*`: what is sent is laid over the stored customer.
+    Partial,
+    /// The back office's `PUT /V1/customers/:id`: laid over the stored customer, and the
+    /// admin may move it to another website, store view or group.
+    PartialWithPlacement,
+}
+
+/// Validates and saves a customer in one transaction, and returns the account as stored.
+/// Nothing is written unless every check passes.
+pub async fn save_account(
+    state: &AppState,
+    customer_id: EntityId,
+    given: CustomerInput,
+    mode: SaveMode,
+) -> Result<Account, AppError> {
+    let today = db::now().date();
+    if mode == SaveMode::AsSent {
+        // Refused before any database work, as Magento validates the data object first.
+        given.validate_attributes(today)?;
+    }
+    let Some(id) = customer_id.id else {
+        return Err(no_such_customer(customer_id.given));
+    };
+    let scopes = state.scopes.clone();
+    let now = db::now_seconds();
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let customer = match mode {
+                    SaveMode::AsSent => given,
+                    SaveMode::Partial | SaveMode::PartialWithPlacement => {
+                        let stored = queries::find(conn, id)?
+                            .ok_or_else(|| no_such_customer(customer_id.given))?;
+                        given.overlaid_on(stored.as_input())
+                    }
+                };
+                let attributes = customer.validate_attributes(today)?;
+                let scope = match mode {
+                    SaveMode::PartialWithPlacement => {
+                        let placement = resolve_placement(&scopes, &customer)?;
+                        Some(ScopeChange {
+                            website_id: placement.website_id,
+                            store_id: placement.store_id,
+                            group_id: placement.group_id,
+                        })
+                    }
+                    SaveMode::AsSent | SaveMode::Partial => None,
+                };
+                save_customer(conn, id, &customer, &attributes, scope, now)
+            })
+        })
+        .await
+}
+
+/// GraphQL's `updateCustomerEmail`: the current password first, then the new address.
+pub async fn change_email(
+    state: &AppState,
+    customer_id: i32,
+    email: String,
+    password: String,
+) -> Result<Account, AppError> {
+    let stored = load_account(state, EntityId::from(customer_id)).await?;
+    if !state
+        .hasher
+        .verify(password, stored.customer.password_hash)
+        .await?
+    {
+        return Err(AppError::Unauthorized(Phrase::new(
+            "Invalid login or password.",
+        )));
+    }
+    if Email::parse(&email).is_err() {
+        return Err(AppError::Input(Phrase::new(format!(
+            "\"{email}\" is not a valid email address."
+        ))));
+    }
+    let given = CustomerInput {
+        email: Some(email),
+        ..CustomerInput::default()
+    };
+    save_account(state, EntityId::from(customer_id), given, SaveMode::Partial).await
+}
+
+/// Deletes a customer; its addresses and tokens go with it.
+pub async fn delete_customer(state: &AppState, customer_id: EntityId) -> Result<(), AppError> {
+    let deleted = match customer_id.id {
+        None => 0,
+        Some(id) => {
+            state
+                .db
+                .run(move |conn| Ok(queries::delete(conn, id)?))
+                .await?
+        }
+    };
+    if deleted == 0 {
+        return Err(no_such_customer(customer_id.given));
+    }
+    Ok(())
+}

@@ -1,0 +1,302 @@
+//! Magento's customer GraphQL mutations: each maps its input to the domain, calls one
+//! `accounts` function and renders the result.
+
+use super::context::{
+    GqlResult, RequestContext, address_access, check_gender, check_region, customer_of, error,
+    from_app, input_error, load_customer, request, website_of,
+};
+use super::types::*;
+use crate::accounts::{EntityId, SaveMode, addresses, password, profile, registration, sign_in};
+use crate::domain::{customer::CustomerInput as DomainCustomer, email::Email};
+use crate::error::AppError;
+use async_graphql::{Context, Object};
+
+pub struct MutationRoot;
+
+async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<CustomerOutput>> {
+    let r = request(ctx);
+    if input.firstname.is_none()
+        && input.lastname.is_none()
+        && input.email.is_none()
+        && input.password.is_none()
+    {
+        return Err(input_error("\"input\" value should be specified"));
+    }
+    if let Some(email) = &input.email
+        && Email::parse(email).is_err()
+    {
+        return Err(input_error(format!(
+            "\"{email}\" is not a valid email address."
+        )));
+    }
+    check_gender(input.gender)?;
+    let password = input.password.clone();
+    let customer = DomainCustomer {
+        // The store comes from the request (the `Store` header).
+        store_id: (!r.store.is_admin).then_some(i64::from(r.store.store_id)),
+        ..input.into_domain()
+    };
+    let account = registration::create_account(&r.state, &r.caller, customer, password, None)
+        .await
+        .map_err(from_app)?;
+    Ok(Some(CustomerOutput {
+        customer: Customer::from_account(&account, r.state.settings.confirmation_required),
+    }))
+}
+
+/// Lays the given attributes over the stored customer and saves (Magento's partial update).
+async fn update(
+    r: &RequestContext,
+    customer_id: i32,
+    given: DomainCustomer,
+) -> GqlResult<Customer> {
+    let account = profile::save_account(
+        &r.state,
+        EntityId::from(customer_id),
+        given,
+        SaveMode::Partial,
+    )
+    .await
+    .map_err(from_app)?;
+    Ok(Customer::from_account(
+        &account,
+        r.state.settings.confirmation_required,
+    ))
+}
+
+#[Object(name = "Mutation")]
+impl MutationRoot {
+    /// Creates a customer account.
+    #[graphql(
+        name = "createCustomer",
+        deprecation = "Use `createCustomerV2` instead."
+    )]
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerInput,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        create(ctx, input).await
+    }
+
+    /// Creates a customer account.
+    #[graphql(name = "createCustomerV2")]
+    async fn create_customer_v2(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerCreateInput,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        create(ctx, input.into()).await
+    }
+
+    /// Signs a customer in; the token works on REST too.
+    #[graphql(name = "generateCustomerToken")]
+    async fn generate_customer_token(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> GqlResult<Option<CustomerToken>> {
+        if email.trim().is_empty() {
+            return Err(input_error("Specify the \"email\" value."));
+        }
+        if password.trim().is_empty() {
+            return Err(input_error("Specify the \"password\" value."));
+        }
+        let r = request(ctx);
+        let token = sign_in::sign_in_customer(&r.state, website_of(r), email, password)
+            .await
+            .map_err(from_app)?;
+        Ok(Some(CustomerToken { token: Some(token) }))
+    }
+
+    /// Signs out the token that makes the call (not every device, unlike Magento).
+    #[graphql(name = "revokeCustomerToken")]
+    async fn revoke_customer_token(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<RevokeCustomerTokenOutput>> {
+        let owner = customer_of(ctx)?;
+        sign_in::revoke_token(&request(ctx).state, owner.token_id)
+            .await
+            .map_err(from_app)?;
+        Ok(Some(RevokeCustomerTokenOutput { result: true }))
+    }
+
+    /// Updates the signed-in customer's attributes (what is sent changes).
+    #[graphql(name = "updateCustomerV2")]
+    async fn update_customer_v2(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerUpdateInput,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        let owner = customer_of(ctx)?;
+        check_gender(input.gender)?;
+        let given = CustomerInput::from(input).into_domain();
+        let customer = update(request(ctx), owner.customer_id, given).await?;
+        Ok(Some(CustomerOutput { customer }))
+    }
+
+    /// Changes the signed-in customer's e-mail; needs the password.
+    #[graphql(name = "updateCustomerEmail")]
+    async fn update_customer_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        let owner = customer_of(ctx)?;
+        let r = request(ctx);
+        let account = profile::change_email(&r.state, owner.customer_id, email, password)
+            .await
+            .map_err(from_app)?;
+        let customer = Customer::from_account(&account, r.state.settings.confirmation_required);
+        Ok(Some(CustomerOutput { customer }))
+    }
+
+    /// Changes the signed-in customer's password; other devices are signed out.
+    #[graphql(name = "changeCustomerPassword")]
+    async fn change_customer_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> GqlResult<Option<Customer>> {
+        let owner = customer_of(ctx)?;
+        if current_password.trim().is_empty() {
+            return Err(input_error("Specify the \"currentPassword\" value."));
+        }
+        if new_password.trim().is_empty() {
+            return Err(input_error("Specify the \"newPassword\" value."));
+        }
+        let r = request(ctx);
+        password::change_password(
+            &r.state,
+            owner.customer_id,
+            Some(owner.token_id),
+            current_password,
+            new_password,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Unauthorized(_) => {
+                error("graphql-authentication", "Invalid login or password.")
+            }
+            other => from_app(other),
+        })?;
+        load_customer(r, owner.customer_id).await.map(Some)
+    }
+
+    /// Adds an address to the signed-in customer.
+    #[graphql(name = "createCustomerAddress")]
+    async fn create_customer_address(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerAddressInput,
+    ) -> GqlResult<Option<CustomerAddress>> {
+        let owner = customer_of(ctx)?;
+        if input.is_empty() {
+            return Err(input_error("\"input\" value should be specified"));
+        }
+        check_region(&input)?;
+        let r = request(ctx);
+        let saved = addresses::add_own_address(&r.state, owner.customer_id, input.to_domain())
+            .await
+            .map_err(from_app)?;
+        Ok(Some(CustomerAddress::from_row(
+            &saved.address,
+            &saved.customer,
+        )))
+    }
+
+    /// Changes one of the signed-in customer's addresses (what is sent changes).
+    #[graphql(name = "updateCustomerAddress")]
+    async fn update_customer_address(
+        &self,
+        ctx: &Context<'_>,
+        id: i32,
+        input: Option<CustomerAddressInput>,
+    ) -> GqlResult<Option<CustomerAddress>> {
+        let owner = customer_of(ctx)?;
+        let input = input.unwrap_or_default();
+        check_region(&input)?;
+        let r = request(ctx);
+        let saved =
+            addresses::update_own_address(&r.state, owner.customer_id, id, input.to_domain())
+                .await
+                .map_err(from_app)?
+                .map_err(|access| address_access(access, id))?;
+        Ok(Some(CustomerAddress::from_row(
+            &saved.address,
+            &saved.customer,
+        )))
+    }
+
+    /// Deletes one of the signed-in customer's addresses; a default address cannot be deleted.
+    #[graphql(name = "deleteCustomerAddress")]
+    async fn delete_customer_address(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Option<bool>> {
+        let owner = customer_of(ctx)?;
+        addresses::delete_own_address(&request(ctx).state, owner.customer_id, id)
+            .await
+            .map_err(from_app)?
+            .map_err(|access| address_access(access, id))?;
+        Ok(Some(true))
+    }
+
+    /// Mails a password-reset link (same limits and privacy as REST).
+    #[graphql(name = "requestPasswordResetEmail")]
+    async fn request_password_reset_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> GqlResult<Option<bool>> {
+        if Email::parse(&email).is_err() {
+            return Err(input_error("The email address has an invalid format."));
+        }
+        let r = request(ctx);
+        password::request_password_reset(
+            &r.state,
+            email,
+            password::RESET_TEMPLATES[1].to_owned(),
+            website_of(r),
+            r.ip.clone(),
+        )
+        .await
+        .map(Some)
+        .map_err(from_app)
+    }
+
+    /// Sets a new password with a mailed reset key.
+    #[graphql(name = "resetPassword")]
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        reset_password_token: String,
+        new_password: String,
+    ) -> GqlResult<Option<bool>> {
+        if email.trim().is_empty() {
+            return Err(input_error("You must specify an email address."));
+        }
+        if Email::parse(&email).is_err() {
+            return Err(input_error("The email address has an invalid format."));
+        }
+        if reset_password_token.trim().is_empty() {
+            return Err(input_error("resetPasswordToken must be specified"));
+        }
+        if new_password.trim().is_empty() {
+            return Err(input_error("newPassword must be specified"));
+        }
+        let r = request(ctx);
+        password::reset_password(
+            &r.state,
+            email,
+            reset_password_token,
+            new_password,
+            website_of(r),
+        )
+        .await
+        .map_err(from_app)?;
+        Ok(Some(true))
+    }
+}

@@ -1,0 +1,96 @@
+//! The signed-in customer's own account (Magento ACL `self`): read, update, password change,
+//! default addresses.
+
+use crate::accounts::{self, EntityId, SaveMode, load_account};
+use crate::auth::AuthenticatedCustomer;
+use crate::db::customers::Account;
+use crate::error::{AppError, Phrase};
+use crate::rest::extract::{RequestInput, required_strings};
+use crate::rest::php::{to_string, top_level};
+use crate::rest::render as json;
+use crate::rest::wire::customer::{CustomerResponse, customer_param};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use std::sync::Arc;
+
+/// The caller's account: as read with the bearer token in this same request (no second round
+/// trip), else loaded.
+async fn own_account(
+    state: &AppState,
+    me: &AuthenticatedCustomer,
+) -> Result<Arc<Account>, AppError> {
+    match &me.account {
+        Some(account) => Ok(account.clone()),
+        None => Ok(Arc::new(
+            load_account(state, EntityId::from(me.customer_id)).await?,
+        )),
+    }
+}
+
+/// `GET /V1/customers/me`
+pub async fn get_current_customer(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+) -> Result<HttpResponse, AppError> {
+    let account = own_account(&state, &me).await?;
+    Ok(json::ok(&CustomerResponse::from_account(&account)))
+}
+
+/// `PUT /V1/customers/me`: Magento's CustomerRepository::save for the token's customer.
+/// id, group, website and store come from the token's customer, whatever the body says.
+/// `addresses` absent keeps them; present is the new full list. All or nothing.
+pub async fn save_current_customer(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+    body: RequestInput,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    let customer = customer_param(&input)?;
+    // Magento's save also takes a raw `passwordHash`; from a customer that would bypass the
+    // password policy, so it is type-checked and ignored (PUT /V1/customers/me/password sets
+    // passwords).
+    top_level(&input, "passwordHash")
+        .map(|v| to_string(None, v))
+        .transpose()?;
+    let customer = customer.ok_or_else(|| AppError::Input(Phrase::required("customer")))?;
+    let account = accounts::profile::save_account(
+        &state,
+        EntityId::from(me.customer_id),
+        customer,
+        SaveMode::AsSent,
+    )
+    .await?;
+    Ok(json::ok(&CustomerResponse::from_account(&account)))
+}
+
+/// `PUT /V1/customers/me/password` (AccountManagement::changePasswordById). A wrong current
+/// password counts towards the account lockout. Better than Magento: every other token of the
+/// customer is revoked; the one making the call stays valid.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+    body: RequestInput,
+) -> Result<HttpResponse, AppError> {
+    let [current, new] = required_strings(&body.0, ["currentPassword", "newPassword"])?;
+    accounts::password::change_password(&state, me.customer_id, Some(me.token_id), current, new)
+        .await?;
+    Ok(json::ok(&true))
+}
+
+/// `GET /V1/customers/me/billingAddress`
+pub async fn default_billing_address(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+) -> Result<HttpResponse, AppError> {
+    let account = own_account(&state, &me).await?;
+    Ok(super::default_address_response(&account, true))
+}
+
+/// `GET /V1/customers/me/shippingAddress`
+pub async fn default_shipping_address(
+    state: web::Data<AppState>,
+    me: AuthenticatedCustomer,
+) -> Result<HttpResponse, AppError> {
+    let account = own_account(&state, &me).await?;
+    Ok(super::default_address_response(&account, false))
+}

@@ -1,0 +1,237 @@
+//! Responses as Magento's REST renderer writes them: JSON encoded as PHP's `json_encode` does
+//! (`/` escaped as `\/`, every non-ASCII character as a `\uXXXX` escape, UTF-16 surrogate
+//! pairs above U+FFFF, so the bytes match Magento's for clients that compare or sign raw
+//! bodies), and `AppError` rendered once, as Magento's status and
+//! `{message, errors, parameters}` body. Every failure (handlers, extractors, unknown routes,
+//! database outages) ends here, so no plain-text error escapes and internals are never sent:
+//! unexpected errors are logged with their cause chain and a report id and answered with a
+//! masked message.
+
+use crate::error::{AppError, Phrase};
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::ser::{CompactFormatter, Formatter};
+use std::io;
+
+/// serde_json formatter that escapes like PHP's `json_encode` with default flags.
+struct PhpFormatter;
+
+impl Formatter for PhpFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if c == '/' || !c.is_ascii() {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                if c == '/' {
+                    writer.write_all(b"\\/")?;
+                } else {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        write!(writer, "\\u{unit:04x}")?;
+                    }
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // Everything else (control characters, quotes, numbers) is written as serde_json's compact
+    // formatter writes it, which already matches PHP.
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: serde_json::ser::CharEscape,
+    ) -> io::Result<()> {
+        CompactFormatter.write_char_escape(writer, char_escape)
+    }
+}
+
+/// Encodes a value the way Magento's REST renderer does.
+pub fn to_php_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PhpFormatter);
+    // Serializing our own types into memory cannot fail: they hold no maps with non-string keys.
+    value
+        .serialize(&mut ser)
+        .expect("response types serialize infallibly");
+    out
+}
+
+/// A Magento REST response: the status and the PHP-encoded JSON body.
+pub fn respond<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json; charset=utf-8")
+        .body(to_php_json(value))
+}
+
+/// A 200 response, which is what Magento answers for every successful call.
+pub fn ok<T: Serialize + ?Sized>(value: &T) -> HttpResponse {
+    respond(StatusCode::OK, value)
+}
+
+/// Magento's error body; keys in Magento's order, each only when it applies.
+#[derive(Serialize)]
+struct ErrorBody {
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<ErrorItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct ErrorItem {
+    message: String,
+    parameters: Value,
+}
+
+fn error_body(e: &AppError) -> ErrorBody {
+    let single = |p: &Phrase| ErrorBody {
+        message: p.template.to_string(),
+        errors: None,
+        parameters: p.params_json(),
+    };
+    let plain = |m: &str| ErrorBody {
+        message: m.to_owned(),
+        errors: None,
+        parameters: None,
+    };
+    match e {
+        AppError::Input(p)
+        | AppError::AlreadyExists(p)
+        | AppError::NotFound(p)
+        | AppError::Unauthorized(p)
+        | AppError::Locked(p) => single(p),
+        AppError::InputErrors(list) => ErrorBody {
+            message: "One or more input exceptions have occurred.".into(),
+            errors: Some(
+                list.iter()
+                    .map(|p| ErrorItem {
+                        message: p.template.to_string(),
+                        parameters: p.params_json().unwrap_or(Value::Array(vec![])),
+                    })
+                    .collect(),
+            ),
+            parameters: None,
+        },
+        AppError::NoRoute => plain("Request does not match any route."),
+        AppError::InvalidMethod => plain("Request method is invalid."),
+        AppError::PayloadTooLarge(limit) => ErrorBody {
+            message: "The request body is larger than %1 bytes.".into(),
+            errors: None,
+            parameters: Some(Value::Array(vec![Value::String(limit.to_string())])),
+        },
+        AppError::Unavailable(_) => {
+            plain("The service is temporarily unavailable. Please try again later.")
+        }
+        AppError::Internal(_) => {
+            let report_id = format!("webapi-{}", uuid::Uuid::new_v4().simple());
+            log::error!("{report_id}: {}", e.cause_chain());
+            plain(&format!(
+                "Internal Error. Details are available in the service log. Report ID: {report_id}"
+            ))
+        }
+    }
+}
+
+/// Magento's REST status for each kind of failure.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Input(_)
+        | AppError::InputErrors(_)
+        | AppError::AlreadyExists(_)
+        | AppError::InvalidMethod => StatusCode::BAD_REQUEST,
+        AppError::NotFound(_) | AppError::NoRoute => StatusCode::NOT_FOUND,
+        AppError::Unauthorized(_) | AppError::Locked(_) => StatusCode::UNAUTHORIZED,
+        AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        status_of(self)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Unavailable(_) = self {
+            log::warn!("{}", self.cause_chain());
+        }
+        respond(self.status_code(), &error_body(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body_of(e: &AppError) -> Value {
+        serde_json::to_value(error_body(e)).unwrap()
+    }
+
+    #[test]
+    fn single_input_error_carries_its_parameters() {
+        let e = AppError::input_errors(vec![Phrase::required("username")]);
+        assert_eq!(
+            body_of(&e),
+            json!({"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"username"}})
+        );
+    }
+
+    #[test]
+    fn several_input_errors_are_aggregated_like_magento() {
+        let e = AppError::input_errors(vec![
+            Phrase::required("username"),
+            Phrase::required("password"),
+        ]);
+        assert_eq!(
+            body_of(&e),
+            json!({"message":"One or more input exceptions have occurred.","errors":[
+                {"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"username"}},
+                {"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"password"}}]})
+        );
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let resp = AppError::internal("secret SQL text").error_response();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = actix_web::body::to_bytes(resp.into_body());
+        let bytes = futures_util::FutureExt::now_or_never(bytes)
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("Report ID: webapi-"), "{text}");
+    }
+
+    #[test]
+    fn slashes_and_non_ascii_are_escaped_like_php() {
+        let body = to_php_json(&json!({"city": "São Paulo", "url": "a/b", "emoji": "😀"}));
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"city":"S\u00e3o Paulo","url":"a\/b","emoji":"\ud83d\ude00"}"#
+        );
+    }
+
+    #[test]
+    fn control_characters_use_short_escapes() {
+        let body = to_php_json(&json!("a\nb\"c\\"));
+        assert_eq!(String::from_utf8(body).unwrap(), r#""a\nb\"c\\""#);
+    }
+
+    #[test]
+    fn encoded_text_parses_back_to_the_same_value() {
+        let value = json!({"k": "Ērgļu novads / A Coruña 😀"});
+        let parsed: serde_json::Value = serde_json::from_slice(&to_php_json(&value)).unwrap();
+        assert_eq!(parsed, value);
+    }
+}
