@@ -65,7 +65,7 @@ impl Mailer {
     pub async fn send(&self, mail: Mail) -> bool {
         let this = self.clone();
         let subject = mail.subject.clone();
-        match actix_web::web::block(move || this.send_blocking(mail)).await {
+        match tokio::task::spawn_blocking(move || this.send_blocking(mail)).await {
             Ok(Ok(())) => true,
             Ok(Err(e)) => {
                 log::warn!("mail {subject:?} not sent: {e}");

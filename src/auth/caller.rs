@@ -7,12 +7,11 @@ use super::acl::{ADMIN_RESOURCES, Resource};
 use super::token;
 use crate::db::customers::Account;
 use crate::db::{
-    self,
+    self, Db,
     scopes::{Scopes, Store},
     tokens::{CustomerTokenOwner, TokenOwner},
 };
 use crate::error::AppError;
-use crate::state::AppState;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -106,7 +105,7 @@ impl StoreContext {
 /// read with the token in the same query. A token that is not ours, expired or revoked makes
 /// a guest, as in Magento (REST reports the ACL failure, never the token problem).
 pub async fn resolve_caller(
-    state: &AppState,
+    db: &Db,
     authorization: Option<&str>,
 ) -> Result<(Caller, Option<Arc<Account>>), AppError> {
     let Some(hash) = authorization
@@ -118,8 +117,7 @@ pub async fn resolve_caller(
     };
     let now = db::now();
     Ok(
-        match state
-            .db
+        match db
             .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
             .await?
         {

@@ -136,7 +136,7 @@ impl Hasher {
 mod tests {
     use super::*;
 
-    #[actix_web::test]
+    #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let h = Hasher::new(4, 2);
         let hash = h.hash("Password1".into()).await.unwrap();
@@ -150,7 +150,7 @@ mod tests {
         assert!(!h.verify("Password1".into(), None).await.unwrap());
     }
 
-    #[actix_web::test]
+    #[tokio::test]
     async fn characters_past_72_bytes_still_count() {
         let h = Hasher::new(4, 2);
         let base = "Aa1".repeat(30);

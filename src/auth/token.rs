@@ -2,41 +2,11 @@
 //! Framework/Oauth/Helper/Oauth.php::generateToken makes them), drawn from a CSPRNG. Only their
 //! SHA-256 is stored: a database leak yields no usable token.
 
+pub use crate::domain::token::TokenHash;
 use rand::Rng;
-use sha2::{Digest, Sha256};
 
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 pub const TOKEN_LENGTH: usize = 32;
-
-/// The stored form of a token or one-time key: the hex SHA-256 of the plain text. A type of
-/// its own, so a plain token can never be passed where the stored hash is expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenHash(String);
-
-impl TokenHash {
-    /// The hash of a presented token or key.
-    pub fn of(plain: &str) -> Self {
-        Self(hex::encode(Sha256::digest(plain.as_bytes())))
-    }
-
-    /// A hash as read back from the database.
-    pub fn from_stored(stored: String) -> Self {
-        Self(stored)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    /// Whether this is the hash of `plain`.
-    pub fn matches(stored: &str, plain: &str) -> bool {
-        stored == Self::of(plain).0
-    }
-}
 
 /// A freshly issued token. `Debug` shows only its hash.
 pub struct IssuedToken {

@@ -5,7 +5,7 @@ use super::customers::{Account, AddressRow, CustomerRow};
 use super::schema::{
     access_tokens, admin_users, customer_addresses, customers, integrations, token_request_log,
 };
-use crate::auth::token::TokenHash;
+use crate::domain::token::TokenHash;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -7,3 +7,4 @@ pub mod email;
 pub mod names;
 pub mod password;
 pub mod search;
+pub mod token;

@@ -149,7 +149,7 @@ pub async fn graphql(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let caller = match resolve_caller(&state, authorization).await {
+    let caller = match resolve_caller(&state.db, authorization).await {
         Ok((caller, _)) => caller,
         Err(e) => {
             let e = from_app(e);

@@ -41,7 +41,7 @@ pub async fn rest_context(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let (caller, account) = resolve_caller(&state, authorization).await?;
+    let (caller, account) = resolve_caller(&state.db, authorization).await?;
     if let Some(account) = account {
         req.extensions_mut().insert(account);
     }

@@ -141,7 +141,7 @@ on_both_backends! {
         }
         // Back-office tokens are not customer tokens.
         for token in [&admin, &full] {
-            assert_eq!(app.get("/rest/V1/customers/me", Some(token)).await.body, not_authorized("self"));
+            assert_eq!(app.get_me(token).await.body, not_authorized("self"));
         }
     }
 }
@@ -151,18 +151,18 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.admin_token().await;
         let path = "/rest/V1/integration/admin/token";
-        let unknown = app.post(path, &json!({"username": "nobody", "password": "admin123"})).await;
-        let wrong = app.post(path, &json!({"username": "admin", "password": "wrong123"})).await;
+        let unknown = app.call("POST", path, None, Some(&json!({"username": "nobody", "password": "admin123"}))).await;
+        let wrong = app.call("POST", path, None, Some(&json!({"username": "admin", "password": "wrong123"}))).await;
         assert_eq!((unknown.status, &unknown.body), (401, &sign_in_failed()));
         assert_eq!((wrong.status, &wrong.body), (401, &sign_in_failed()));
-        let missing = app.post(path, &json!({"username": "admin"})).await;
+        let missing = app.call("POST", path, None, Some(&json!({"username": "admin"}))).await;
         assert_eq!((missing.status, missing.body), (400, required("password")));
         for _ in 0..5 {
-            app.post(path, &json!({"username": "admin", "password": "wrong123"})).await;
+            app.call("POST", path, None, Some(&json!({"username": "admin", "password": "wrong123"}))).await;
         }
-        let locked = app.post(path, &json!({"username": "ADMIN", "password": "admin123"})).await;
+        let locked = app.call("POST", path, None, Some(&json!({"username": "ADMIN", "password": "admin123"}))).await;
         assert_eq!(locked.status, 200, "the throttle is keyed by the name as typed");
-        let locked = app.post(path, &json!({"username": "admin", "password": "admin123"})).await;
+        let locked = app.call("POST", path, None, Some(&json!({"username": "admin", "password": "admin123"}))).await;
         assert_eq!((locked.status, locked.body), (401, sign_in_failed()), "6 failures lock the user name");
     }
 }
@@ -188,7 +188,7 @@ on_both_backends! {
         assert_eq!(put.body, expected);
         let bad_group = app.call("PUT", &format!("/rest/V1/customers/{id}"), Some(&admin), Some(&json!({"customer": {"group_id": 77}}))).await;
         assert_eq!((bad_group.status, bad_group.body), (400, error("The specified customer group id does not exist.")));
-        app.post("/rest/V1/customers", &json!({"customer": {"email": "taken@example.com", "firstname": "T", "lastname": "K"}})).await;
+        app.create_customer(&json!({"customer": {"email": "taken@example.com", "firstname": "T", "lastname": "K"}})).await;
         let dup = app.call("PUT", &format!("/rest/V1/customers/{id}"), Some(&admin), Some(&json!({"customer": {"email": "taken@example.com"}}))).await;
         assert_eq!((dup.status, dup.body), (400, error("A customer with the same email address already exists in an associated website.")));
 
@@ -210,7 +210,7 @@ on_both_backends! {
 
         let delete = app.call("DELETE", &format!("/rest/V1/customers/{id}"), Some(&admin), None).await;
         assert_eq!((delete.status, delete.body), (200, json!(true)));
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&jane_token)).await.status, 401, "the customer's tokens went with it");
+        assert_eq!(app.get_me(&jane_token).await.status, 401, "the customer's tokens went with it");
         assert_eq!(app.call("GET", &format!("/rest/V1/customers/{id}"), Some(&admin), None).await.status, 404);
     }
 }
@@ -266,8 +266,8 @@ on_both_backends! {
         let mails: Vec<String> = std::fs::read_dir(&app.mail_dir).unwrap().map(|e| mail_text(&std::fs::read_to_string(e.unwrap().path()).unwrap())).collect();
         let keys: Vec<String> = mails.iter().filter_map(|m| link_param(m, "customer/account/confirm", "key")).collect();
         assert_eq!(keys.len(), 2);
-        let old = app.put("/rest/V1/customers/jdoe@example.com/activate", None, &json!({"confirmationKey": keys[0]})).await;
-        let new = app.put("/rest/V1/customers/jdoe@example.com/activate", None, &json!({"confirmationKey": keys[1]})).await;
+        let old = app.call("PUT", "/rest/V1/customers/jdoe@example.com/activate", None, Some(&json!({"confirmationKey": keys[0]}))).await;
+        let new = app.call("PUT", "/rest/V1/customers/jdoe@example.com/activate", None, Some(&json!({"confirmationKey": keys[1]}))).await;
         assert!((old.status == 400) != (new.status == 400), "exactly the newest key works: {old:?} {new:?}");
     }
 }

@@ -59,13 +59,13 @@ on_both_backends! {
         let (ok, out, _) = run(&app, &["admin", "list"], None, &[]);
         assert!(ok && out.contains("alice\tyes") && out.contains("bob\tyes") && !out.contains("carl"), "{out}");
 
-        let token = app.post("/rest/V1/integration/admin/token", &serde_json::json!({"username": "alice", "password": "s3cretpw"})).await;
+        let token = app.call("POST", "/rest/V1/integration/admin/token", None, Some(&serde_json::json!({"username": "alice", "password": "s3cretpw"}))).await;
         let token = token.body.as_str().unwrap().to_owned();
         assert_eq!(app.call("GET", "/rest/V1/store/websites", Some(&token), None).await.status, 200);
         let (ok, _, _) = run(&app, &["admin", "disable", "alice"], None, &[]);
         assert!(ok);
         assert_eq!(app.call("GET", "/rest/V1/store/websites", Some(&token), None).await.status, 401, "tokens revoked");
-        let again = app.post("/rest/V1/integration/admin/token", &serde_json::json!({"username": "alice", "password": "s3cretpw"})).await;
+        let again = app.call("POST", "/rest/V1/integration/admin/token", None, Some(&serde_json::json!({"username": "alice", "password": "s3cretpw"}))).await;
         assert_eq!(again.status, 401, "a disabled admin cannot sign in");
 
         let (ok, out, _) = run(&app, &["integration", "create", "--name", "erp", "--resource", "Magento_Customer::customer"], None, &[]);

@@ -25,20 +25,20 @@ on_both_backends! {
 
         let invalid = error("The confirmation token is invalid. Verify the token and try again.");
         for (email, k) in [("jdoe@example.com", "wrong"), ("nobody@example.com", key.as_str())] {
-            let reply = app.put(&format!("/rest/V1/customers/{email}/activate"), None, &json!({"confirmationKey": k})).await;
+            let reply = app.call("PUT", &format!("/rest/V1/customers/{email}/activate"), None, Some(&json!({"confirmationKey": k}))).await;
             assert_eq!((reply.status, &reply.body), (400, &invalid), "{email}");
         }
-        let reply = app.put("/rest/V1/customers/jdoe@example.com/activate", None, &json!({})).await;
+        let reply = app.call("PUT", "/rest/V1/customers/jdoe@example.com/activate", None, Some(&json!({}))).await;
         assert_eq!((reply.status, reply.body), (400, required("confirmationKey")));
-        let reply = app.put("/rest/V1/customers/jdoe%40example.com/activate", None, &json!({"confirmation_key": key})).await;
+        let reply = app.call("PUT", "/rest/V1/customers/jdoe%40example.com/activate", None, Some(&json!({"confirmation_key": key}))).await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         assert_eq!(reply.body["id"], created.body["id"]);
         assert_eq!(reply.body["email"], "jdoe@example.com");
 
         let token = app.seed_token().await;
-        let again = app.put("/rest/V1/customers/me/activate", Some(&token), &json!({"confirmationKey": key})).await;
+        let again = app.call("PUT", "/rest/V1/customers/me/activate", Some(&token), Some(&json!({"confirmationKey": key}))).await;
         assert_eq!((again.status, again.body), (400, error("The account is already active.")));
-        let again = app.put("/rest/V1/customers/jdoe@example.com/activate", None, &json!({"confirmationKey": key})).await;
+        let again = app.call("PUT", "/rest/V1/customers/jdoe@example.com/activate", None, Some(&json!({"confirmationKey": key}))).await;
         assert_eq!((again.status, again.body), (400, invalid), "a used key reveals nothing");
     }
 }
@@ -48,7 +48,7 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
-        let reply = app.put("/rest/V1/customers/me/activate", Some(&token), &json!({"confirmationKey": "x"})).await;
+        let reply = app.call("PUT", "/rest/V1/customers/me/activate", Some(&token), Some(&json!({"confirmationKey": "x"}))).await;
         assert_eq!((reply.status, reply.body), (400, error("The account is already active.")));
     }
 }

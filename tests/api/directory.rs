@@ -6,7 +6,7 @@ use serde_json::json;
 on_both_backends! {
     async fn countries_carry_iso_codes_names_and_magentos_region_ids(backend: Backend) {
         let app = spawn_app(backend).await;
-        let all = app.get("/rest/V1/directory/countries", None).await;
+        let all = app.call("GET", "/rest/V1/directory/countries", None, None).await;
         assert_eq!(all.status, 200);
         let list = all.body.as_array().unwrap();
         assert_eq!(list.len(), 251);
@@ -19,11 +19,11 @@ on_both_backends! {
         assert_eq!(gb, &json!({"id": "GB", "two_letter_abbreviation": "GB", "three_letter_abbreviation": "GBR",
             "full_name_locale": "United Kingdom", "full_name_english": "United Kingdom"}));
 
-        let de = app.get("/rest/default/V1/directory/countries/de", None).await;
+        let de = app.call("GET", "/rest/default/V1/directory/countries/de", None, None).await;
         assert_eq!(de.status, 200);
         assert_eq!(de.body["id"], "DE");
         assert_eq!(de.body["available_regions"][0], json!({"id": "80", "code": "BAW", "name": "Baden-Württemberg"}), "regions by name");
-        let none = app.get("/rest/V1/directory/countries/ZZ", None).await;
+        let none = app.call("GET", "/rest/V1/directory/countries/ZZ", None, None).await;
         assert_eq!((none.status, none.body), (404, error("Requested country is not available.")));
     }
 }

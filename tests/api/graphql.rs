@@ -31,32 +31,11 @@ const SEED_TOKEN: &str = r#"mutation {
 }"#;
 
 impl TestApp {
-    async fn gql(
-        &self,
-        query: &str,
-        variables: Value,
-        token: Option<&str>,
-        store: Option<&str>,
-    ) -> Reply {
-        let mut req = self
-            .client
-            .post(self.url("/graphql"))
-            .header("Content-Type", "application/json")
-            .body(json!({"query": query, "variables": variables}).to_string());
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
-        }
-        if let Some(s) = store {
-            req = req.header("Store", s);
-        }
-        self.request(req).await
-    }
-
     /// The seed customer, created and signed in through GraphQL.
     async fn gql_john(&self) -> String {
-        let created = self.gql(SEED_CREATE, json!({}), None, None).await;
+        let created = self.graphql(SEED_CREATE, json!({}), None, None).await;
         assert_eq!(created.status, 200, "{:?}", created.body);
-        let token = self.gql(SEED_TOKEN, json!({}), None, None).await;
+        let token = self.graphql(SEED_TOKEN, json!({}), None, None).await;
         token.body["data"]["generateCustomerToken"]["token"]
             .as_str()
             .unwrap()
@@ -87,28 +66,28 @@ fn err(status: u16, message: &str, category: &str) -> (u16, String, String) {
 on_both_backends! {
     async fn the_seed_requests_return_the_seed_responses_and_the_token_works_everywhere(backend: Backend) {
         let app = spawn_app(backend).await;
-        let created = app.gql(SEED_CREATE, json!({}), None, None).await;
+        let created = app.graphql(SEED_CREATE, json!({}), None, None).await;
         assert_eq!(created.status, 200);
         assert_eq!(created.body, json!({"data": {"createCustomer": {"customer": {
             "firstname": "John", "lastname": "Doe", "email": "john.doe@example.com", "is_subscribed": true}}}}));
-        let token = app.gql(SEED_TOKEN, json!({}), None, None).await;
+        let token = app.graphql(SEED_TOKEN, json!({}), None, None).await;
         let t = token.body["data"]["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
         assert_eq!(token.body, json!({"data": {"generateCustomerToken": {"token": t}}}));
         assert_eq!(t.len(), 32);
-        let me = app.gql("{ customer { firstname lastname email is_subscribed id group_id addresses { id } } }", json!({}), Some(&t), None).await;
+        let me = app.graphql("{ customer { firstname lastname email is_subscribed id group_id addresses { id } } }", json!({}), Some(&t), None).await;
         assert_eq!(me.body, json!({"data": {"customer": {"firstname": "John", "lastname": "Doe",
             "email": "john.doe@example.com", "is_subscribed": true, "id": null, "group_id": null, "addresses": []}}}));
         // GraphQL token on REST, REST token on GraphQL.
-        let rest = app.get("/rest/V1/customers/me", Some(&t)).await;
+        let rest = app.get_me(&t).await;
         assert_eq!((rest.status, rest.body["email"].clone()), (200, json!("john.doe@example.com")));
         let rest_token = app.token_reply("john.doe@example.com", "b1b2b3l@w+").await.body.as_str().unwrap().to_owned();
-        let me = app.gql("{ customer { email } }", json!({}), Some(&rest_token), Some("default")).await;
+        let me = app.graphql("{ customer { email } }", json!({}), Some(&rest_token), Some("default")).await;
         assert_eq!(me.body, json!({"data": {"customer": {"email": "john.doe@example.com"}}}));
         // Revoking through GraphQL ends only that token, on both front doors.
-        let revoked = app.gql("mutation { revokeCustomerToken { result } }", json!({}), Some(&t), None).await;
+        let revoked = app.graphql("mutation { revokeCustomerToken { result } }", json!({}), Some(&t), None).await;
         assert_eq!(revoked.body, json!({"data": {"revokeCustomerToken": {"result": true}}}));
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&t)).await.status, 401);
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&rest_token)).await.status, 200);
+        assert_eq!(app.get_me(&t).await.status, 401);
+        assert_eq!(app.get_me(&rest_token).await.status, 200);
     }
 }
 
@@ -117,7 +96,7 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         let t = app.gql_john().await;
         let create_v2 = "mutation($i: CustomerCreateInput!) { createCustomerV2(input: $i) { customer { email firstname date_of_birth gender } } }";
-        let ok = app.gql(create_v2, json!({"i": {"firstname": "Ann", "lastname": "Lee", "email": "ann@example.com",
+        let ok = app.graphql(create_v2, json!({"i": {"firstname": "Ann", "lastname": "Lee", "email": "ann@example.com",
             "password": "Passw0rd!", "date_of_birth": "1990-04-05", "gender": 2}}), None, None).await;
         assert_eq!(ok.body, json!({"data": {"createCustomerV2": {"customer": {"email": "ann@example.com",
             "firstname": "Ann", "date_of_birth": "1990-04-05", "gender": 2}}}}));
@@ -172,19 +151,19 @@ on_both_backends! {
                 err(200, "resetPasswordToken must be specified", "graphql-input")),
         ];
         for (query, variables, token, expected) in cases {
-            let reply = app.gql(query, variables.clone(), token, None).await;
+            let reply = app.graphql(query, variables.clone(), token, None).await;
             assert_eq!(only_error(&reply), expected, "{query} {variables}");
         }
 
-        let available = app.gql("{ isEmailAvailable(email: \"john.doe@example.com\") { is_email_available } }", json!({}), None, None).await;
+        let available = app.graphql("{ isEmailAvailable(email: \"john.doe@example.com\") { is_email_available } }", json!({}), None, None).await;
         assert_eq!(available.body, json!({"data": {"isEmailAvailable": {"is_email_available": true}}}), "private by default");
-        let updated = app.gql("mutation { updateCustomerV2(input: {firstname: \"Johnny\", is_subscribed: false}) { customer { firstname lastname is_subscribed } } }", json!({}), Some(&t), None).await;
+        let updated = app.graphql("mutation { updateCustomerV2(input: {firstname: \"Johnny\", is_subscribed: false}) { customer { firstname lastname is_subscribed } } }", json!({}), Some(&t), None).await;
         assert_eq!(updated.body, json!({"data": {"updateCustomerV2": {"customer": {"firstname": "Johnny", "lastname": "Doe", "is_subscribed": false}}}}));
-        let other_device = app.gql(SEED_TOKEN, json!({}), None, None).await.body["data"]["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
-        let changed = app.gql("mutation { changeCustomerPassword(currentPassword: \"b1b2b3l@w+\", newPassword: \"N3w-password\") { email } }", json!({}), Some(&t), None).await;
+        let other_device = app.graphql(SEED_TOKEN, json!({}), None, None).await.body["data"]["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
+        let changed = app.graphql("mutation { changeCustomerPassword(currentPassword: \"b1b2b3l@w+\", newPassword: \"N3w-password\") { email } }", json!({}), Some(&t), None).await;
         assert_eq!(changed.body, json!({"data": {"changeCustomerPassword": {"email": "john.doe@example.com"}}}));
-        assert_eq!(app.gql("{ customer { email } }", json!({}), Some(&other_device), None).await.status, 403, "other devices signed out");
-        let email = app.gql("mutation { updateCustomerEmail(email: \"john@example.net\", password: \"N3w-password\") { customer { email } } }", json!({}), Some(&t), None).await;
+        assert_eq!(app.graphql("{ customer { email } }", json!({}), Some(&other_device), None).await.status, 403, "other devices signed out");
+        let email = app.graphql("mutation { updateCustomerEmail(email: \"john@example.net\", password: \"N3w-password\") { customer { email } } }", json!({}), Some(&t), None).await;
         assert_eq!(email.body, json!({"data": {"updateCustomerEmail": {"customer": {"email": "john@example.net"}}}}));
     }
 }
@@ -196,7 +175,7 @@ on_both_backends! {
         let create = "mutation($i: CustomerAddressInput!) { createCustomerAddress(input: $i) { id region { region_code region region_id } country_code street default_billing default_shipping customer_id } }";
         let address = |region: Value| json!({"i": {"firstname": "John", "lastname": "Doe", "street": ["1 Main St"], "city": "Austin",
             "postcode": "78701", "telephone": "5551234", "country_code": "US", "region": region, "default_billing": true}});
-        let reply = app.gql(create, address(json!({"region_id": 57})), Some(&t), None).await;
+        let reply = app.graphql(create, address(json!({"region_id": 57})), Some(&t), None).await;
         let created = &reply.body["data"]["createCustomerAddress"];
         let id = created["id"].as_i64().expect("id");
         assert_eq!(created, &json!({"id": id, "region": {"region_code": "TX", "region": "Texas", "region_id": 57}, "country_code": "US",
@@ -206,36 +185,36 @@ on_both_backends! {
             (json!({"region_id": 66}), err(200, "The region_id does not match the selected country or region", "graphql-input")),
             (json!({"region_id": 57, "region_code": "CA"}), err(200, "The region_id does not match the selected country or region", "graphql-input")),
         ] {
-            assert_eq!(only_error(&app.gql(create, address(region), Some(&t), None).await), expected);
+            assert_eq!(only_error(&app.graphql(create, address(region), Some(&t), None).await), expected);
         }
-        let missing = app.gql(create, json!({"i": {"country_code": "GB", "firstname": "J"}}), Some(&t), None).await;
+        let missing = app.graphql(create, json!({"i": {"country_code": "GB", "firstname": "J"}}), Some(&t), None).await;
         assert_eq!(only_error(&missing).2, "graphql-input");
         assert!(only_error(&missing).1.contains("\"lastname\" is required. Enter and try again.\n\"street\" is required."), "{:?}", missing.body);
-        let empty = app.gql("mutation { createCustomerAddress(input: {}) { id } }", json!({}), Some(&t), None).await;
+        let empty = app.graphql("mutation { createCustomerAddress(input: {}) { id } }", json!({}), Some(&t), None).await;
         assert_eq!(only_error(&empty), err(200, "\"input\" value should be specified", "graphql-input"));
 
-        let second = app.gql(create, json!({"i": {"firstname": "John", "lastname": "Doe", "street": ["9 High St"], "city": "London",
+        let second = app.graphql(create, json!({"i": {"firstname": "John", "lastname": "Doe", "street": ["9 High St"], "city": "London",
             "telephone": "5551234", "country_code": "GB"}}), Some(&t), None).await.body["data"]["createCustomerAddress"]["id"].as_i64().unwrap();
         let update = format!("mutation {{ updateCustomerAddress(id: {second}, input: {{city: \"Leeds\", default_shipping: true}}) {{ city street default_shipping }} }}");
-        assert_eq!(app.gql(&update, json!({}), Some(&t), None).await.body,
+        assert_eq!(app.graphql(&update, json!({}), Some(&t), None).await.body,
             json!({"data": {"updateCustomerAddress": {"city": "Leeds", "street": ["9 High St"], "default_shipping": true}}}));
-        let me = app.gql("{ customer { default_billing default_shipping addresses { id } } }", json!({}), Some(&t), None).await;
+        let me = app.graphql("{ customer { default_billing default_shipping addresses { id } } }", json!({}), Some(&t), None).await;
         assert_eq!(me.body["data"]["customer"]["default_billing"], json!(id.to_string()));
         assert_eq!(me.body["data"]["customer"]["default_shipping"], json!(second.to_string()));
 
         // Someone else's address, and one that does not exist.
-        let other = app.gql("mutation { createCustomerV2(input: {firstname: \"O\", lastname: \"P\", email: \"o@example.com\", password: \"Passw0rd!\"}) { customer { email } } }", json!({}), None, None).await;
+        let other = app.graphql("mutation { createCustomerV2(input: {firstname: \"O\", lastname: \"P\", email: \"o@example.com\", password: \"Passw0rd!\"}) { customer { email } } }", json!({}), None, None).await;
         assert_eq!(other.status, 200);
-        let o = app.gql("mutation { generateCustomerToken(email: \"o@example.com\", password: \"Passw0rd!\") { token } }", json!({}), None, None).await.body["data"]["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
-        let foreign = app.gql(&format!("mutation {{ updateCustomerAddress(id: {id}, input: {{city: \"X\"}}) {{ id }} }}"), json!({}), Some(&o), None).await;
+        let o = app.graphql("mutation { generateCustomerToken(email: \"o@example.com\", password: \"Passw0rd!\") { token } }", json!({}), None, None).await.body["data"]["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
+        let foreign = app.graphql(&format!("mutation {{ updateCustomerAddress(id: {id}, input: {{city: \"X\"}}) {{ id }} }}"), json!({}), Some(&o), None).await;
         assert_eq!(only_error(&foreign), err(403, &format!("Current customer does not have permission to address with ID \"{id}\""), "graphql-authorization"));
-        let unknown = app.gql("mutation { deleteCustomerAddress(id: 987654) }", json!({}), Some(&t), None).await;
+        let unknown = app.graphql("mutation { deleteCustomerAddress(id: 987654) }", json!({}), Some(&t), None).await;
         assert_eq!(only_error(&unknown), err(200, "Could not find a address with ID \"987654\"", "graphql-no-such-entity"));
-        let default = app.gql(&format!("mutation {{ deleteCustomerAddress(id: {id}) }}"), json!({}), Some(&t), None).await;
+        let default = app.graphql(&format!("mutation {{ deleteCustomerAddress(id: {id}) }}"), json!({}), Some(&t), None).await;
         assert_eq!(only_error(&default), err(200, &format!("Customer Address {id} is set as default billing address and can not be deleted"), "graphql-input"));
-        let moved = app.gql(&format!("mutation {{ updateCustomerAddress(id: {second}, input: {{default_billing: true}}) {{ id }} }}"), json!({}), Some(&t), None).await;
+        let moved = app.graphql(&format!("mutation {{ updateCustomerAddress(id: {second}, input: {{default_billing: true}}) {{ id }} }}"), json!({}), Some(&t), None).await;
         assert_eq!(moved.status, 200);
-        let deleted = app.gql(&format!("mutation {{ deleteCustomerAddress(id: {id}) }}"), json!({}), Some(&t), None).await;
+        let deleted = app.graphql(&format!("mutation {{ deleteCustomerAddress(id: {id}) }}"), json!({}), Some(&t), None).await;
         assert_eq!(deleted.body, json!({"data": {"deleteCustomerAddress": true}}));
     }
 }
@@ -244,12 +223,12 @@ on_both_backends! {
     async fn password_reset_works_through_graphql(backend: Backend) {
         let app = spawn_app(backend).await;
         app.gql_john().await;
-        let sent = app.gql("mutation { requestPasswordResetEmail(email: \"john.doe@example.com\") }", json!({}), None, None).await;
+        let sent = app.graphql("mutation { requestPasswordResetEmail(email: \"john.doe@example.com\") }", json!({}), None, None).await;
         assert_eq!(sent.body, json!({"data": {"requestPasswordResetEmail": true}}));
         let key = std::fs::read_dir(&app.mail_dir).unwrap()
             .filter_map(|e| link_param(&mail_text(&std::fs::read_to_string(e.unwrap().path()).unwrap()), "createPassword", "token"))
             .next().expect("reset mail");
-        let reset = app.gql("mutation($k: String!) { resetPassword(email: \"john.doe@example.com\", resetPasswordToken: $k, newPassword: \"N3w-password\") }", json!({"k": key}), None, None).await;
+        let reset = app.graphql("mutation($k: String!) { resetPassword(email: \"john.doe@example.com\", resetPasswordToken: $k, newPassword: \"N3w-password\") }", json!({"k": key}), None, None).await;
         assert_eq!(reset.body, json!({"data": {"resetPassword": true}}));
         assert_eq!(app.token_reply("john.doe@example.com", "N3w-password").await.status, 200);
     }
@@ -258,26 +237,26 @@ on_both_backends! {
 on_both_backends! {
     async fn transport_store_header_limits_and_introspection(backend: Backend) {
         let app = spawn_app(backend).await;
-        let countries = app.gql("{ countries { id three_letter_abbreviation available_regions { id code name } } }", json!({}), None, Some("default")).await;
+        let countries = app.graphql("{ countries { id three_letter_abbreviation available_regions { id code name } } }", json!({}), None, Some("default")).await;
         let list = countries.body["data"]["countries"].as_array().unwrap();
         assert_eq!(list.len(), 251);
         let us = list.iter().find(|c| c["id"] == "US").unwrap();
         assert!(us["available_regions"].as_array().unwrap().contains(&json!({"id": 43, "code": "NY", "name": "New York"})));
-        let store = app.gql("{ countries { id } }", json!({}), None, Some("nowhere")).await;
+        let store = app.graphql("{ countries { id } }", json!({}), None, Some("nowhere")).await;
         assert_eq!(only_error(&store), err(200, "Requested store is not found (nowhere)", "graphql-input"));
 
         // 2 + 3 x 7 + 1 levels: over Magento's depth limit of 20.
         let deep = format!("{{ __schema {{ types {{ {}name{} }} }} }}", "fields { type { ofType { ".repeat(7), " } } }".repeat(7));
-        let reply = app.gql(&deep, json!({}), None, None).await;
+        let reply = app.graphql(&deep, json!({}), None, None).await;
         assert_eq!(only_error(&reply).1, "Query is nested too deep.");
-        let introspection = app.gql("{ __schema { queryType { name } mutationType { name } } }", json!({}), None, None).await;
+        let introspection = app.graphql("{ __schema { queryType { name } mutationType { name } } }", json!({}), None, None).await;
         assert_eq!(introspection.body, json!({"data": {"__schema": {"queryType": {"name": "Query"}, "mutationType": {"name": "Mutation"}}}}));
 
-        let get = app.request(app.client.get(app.url("/graphql?query=%7Bcountry(id%3A%22GB%22)%7Bfull_name_english%7D%7D"))).await;
+        let get = app.send(app.build("GET", "/graphql?query=%7Bcountry(id%3A%22GB%22)%7Bfull_name_english%7D%7D", None, None)).await;
         assert_eq!(get.body, json!({"data": {"country": {"full_name_english": "United Kingdom"}}}));
-        let get_mutation = app.request(app.client.get(app.url("/graphql?query=mutation%7BrevokeCustomerToken%7Bresult%7D%7D"))).await;
+        let get_mutation = app.send(app.build("GET", "/graphql?query=mutation%7BrevokeCustomerToken%7Bresult%7D%7D", None, None)).await;
         assert_eq!(only_error(&get_mutation), err(200, "Mutation requests allowed only for POST requests", "graphql-input"));
-        let bad = app.request(app.client.post(app.url("/graphql")).header("Content-Type", "application/json").body("{nope")).await;
+        let bad = app.send(app.build("POST", "/graphql", None, None).header("Content-Type", "application/json").body("{nope")).await;
         assert_eq!(only_error(&bad), err(400, "Unable to unserialize value.", "graphql-input"));
     }
 }

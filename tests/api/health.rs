@@ -6,9 +6,9 @@ use serde_json::json;
 on_both_backends! {
     async fn probes_answer_when_the_database_is_up(backend: Backend) {
         let app = spawn_app(backend).await;
-        let health = app.get("/healthz", None).await;
+        let health = app.call("GET", "/healthz", None, None).await;
         assert_eq!((health.status, health.body), (200, json!({"status": "ok"})));
-        let ready = app.get("/readyz", None).await;
+        let ready = app.call("GET", "/readyz", None, None).await;
         assert_eq!((ready.status, ready.body), (200, json!({"status": "ready"})));
     }
 }
@@ -101,43 +101,37 @@ mod database_outage {
         let app = spawn_app_with_postgres_url(&relayed).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
-        assert_eq!(
-            app.get("/rest/V1/customers/me", Some(&token)).await.status,
-            200
-        );
+        assert_eq!(app.get_me(&token).await.status, 200);
 
         relay.cut();
         let unavailable = error("The service is temporarily unavailable. Please try again later.");
         for path in ["/readyz", "/rest/V1/customers/me"] {
             // The first call may still find a pooled connection whose loss it discovers.
-            let mut reply = app.get(path, Some(&token)).await;
+            let mut reply = app.call("GET", path, Some(&token), None).await;
             for _ in 0..5 {
                 if reply.status == 503 {
                     break;
                 }
-                reply = app.get(path, Some(&token)).await;
+                reply = app.call("GET", path, Some(&token), None).await;
             }
             assert_eq!((reply.status, &reply.body), (503, &unavailable), "{path}");
         }
-        let health = app.get("/healthz", None).await;
+        let health = app.call("GET", "/healthz", None, None).await;
         assert_eq!(
             health.status, 200,
             "liveness does not depend on the database"
         );
 
         relay.restore();
-        let mut ready = app.get("/readyz", None).await;
+        let mut ready = app.call("GET", "/readyz", None, None).await;
         for _ in 0..20 {
             if ready.status == 200 {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            ready = app.get("/readyz", None).await;
+            ready = app.call("GET", "/readyz", None, None).await;
         }
         assert_eq!(ready.status, 200, "recovers by itself: {:?}", ready.body);
-        assert_eq!(
-            app.get("/rest/V1/customers/me", Some(&token)).await.status,
-            200
-        );
+        assert_eq!(app.get_me(&token).await.status, 200);
     }
 }

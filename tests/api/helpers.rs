@@ -212,7 +212,8 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+    /// Sends a request built with `build` (and extra headers) and reads the reply.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
         let resp = req.send().await.expect("request sent");
         let status = resp.status().as_u16();
         let content_type = resp
@@ -230,30 +231,96 @@ impl TestApp {
         }
     }
 
-    /// POST a raw JSON text with `Content-Type: application/json`.
+    /// A request to this app, with the bearer token and JSON body when given. Tests that need
+    /// other headers add them to it before `send`.
+    pub fn build(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::RequestBuilder {
+        let url = self.url(path);
+        let mut req = self
+            .client
+            .request(method.parse().expect("HTTP method"), url);
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(b) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        req
+    }
+
+    /// The one way a test sends a request: method, path, bearer token, JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        self.send(self.build(method, path, token, body)).await
+    }
+
+    /// A POST with a raw body text (for malformed JSON) and `Content-Type: application/json`.
     pub async fn post_raw(&self, path: &str, json: &str) -> Reply {
         self.send(
-            self.client
-                .post(self.url(path))
+            self.build("POST", path, None, None)
                 .header("Content-Type", "application/json")
                 .body(json.to_owned()),
         )
         .await
     }
 
-    pub async fn post(&self, path: &str, json: &Value) -> Reply {
-        self.post_raw(path, &json.to_string()).await
+    // One method per endpoint the tests use most.
+
+    /// `POST /rest/V1/customers`
+    pub async fn create_customer(&self, body: &Value) -> Reply {
+        self.call("POST", "/rest/V1/customers", None, Some(body))
+            .await
     }
 
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
-        let mut req = self.client.get(self.url(path));
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+    /// `GET /rest/V1/customers/me`
+    pub async fn get_me(&self, token: &str) -> Reply {
+        self.call("GET", "/rest/V1/customers/me", Some(token), None)
+            .await
+    }
+
+    /// `PUT /rest/V1/customers/me`
+    pub async fn save_me(&self, token: &str, body: &Value) -> Reply {
+        self.call("PUT", "/rest/V1/customers/me", Some(token), Some(body))
+            .await
+    }
+
+    /// `PUT /rest/V1/customers/password` (request a reset mail)
+    pub async fn request_reset(&self, body: &Value) -> Reply {
+        self.call("PUT", "/rest/V1/customers/password", None, Some(body))
+            .await
+    }
+
+    /// `POST /rest/V1/customers/resetPassword`
+    pub async fn reset_password(&self, body: &Value) -> Reply {
+        self.call("POST", "/rest/V1/customers/resetPassword", None, Some(body))
+            .await
+    }
+
+    /// `POST /graphql` with variables, a bearer token and a `Store` header when given.
+    pub async fn graphql(
+        &self,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+        store: Option<&str>,
+    ) -> Reply {
+        let body = serde_json::json!({"query": query, "variables": variables});
+        let mut req = self.build("POST", "/graphql", token, Some(&body));
+        if let Some(s) = store {
+            req = req.header("Store", s);
         }
-        self.send(req).await
-    }
-
-    pub async fn request(&self, req: reqwest::RequestBuilder) -> Reply {
         self.send(req).await
     }
 
@@ -268,9 +335,12 @@ impl TestApp {
 
     /// Asks for a customer token; returns the reply.
     pub async fn token_reply(&self, username: &str, password: &str) -> Reply {
-        self.post(
+        let body = serde_json::json!({"username": username, "password": password});
+        self.call(
+            "POST",
             "/rest/V1/integration/customer/token",
-            &serde_json::json!({"username": username, "password": password}),
+            None,
+            Some(&body),
         )
         .await
     }
@@ -413,37 +483,6 @@ pub fn link_param(text: &str, marker: &str, name: &str) -> Option<String> {
 }
 
 impl TestApp {
-    pub async fn put(&self, path: &str, token: Option<&str>, json: &Value) -> Reply {
-        let mut req = self
-            .client
-            .put(self.url(path))
-            .header("Content-Type", "application/json")
-            .body(json.to_string());
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
-        }
-        self.send(req).await
-    }
-
-    pub async fn post_as(&self, path: &str, token: &str, json: &Value) -> Reply {
-        self.send(
-            self.client
-                .post(self.url(path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", format!("Bearer {token}"))
-                .body(json.to_string()),
-        )
-        .await
-    }
-
-    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
-        let mut req = self.client.delete(self.url(path));
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
-        }
-        self.send(req).await
-    }
-
     /// Runs a closure on the app's database (off the async workers, as the app does).
     pub async fn with_db<T: Send + 'static>(
         &self,
@@ -467,10 +506,13 @@ impl TestApp {
         })
         .await
         .unwrap();
+        let body = serde_json::json!({"username": "admin", "password": "admin123"});
         let reply = self
-            .post(
+            .call(
+                "POST",
                 "/rest/V1/integration/admin/token",
-                &serde_json::json!({"username": "admin", "password": "admin123"}),
+                None,
+                Some(&body),
             )
             .await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
@@ -490,32 +532,5 @@ impl TestApp {
         })
         .await
         .unwrap()
-    }
-
-    /// Sends a request with a bearer token and an optional JSON body.
-    pub async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> Reply {
-        let url = self.url(path);
-        let mut req = match method {
-            "GET" => self.client.get(url),
-            "POST" => self.client.post(url),
-            "PUT" => self.client.put(url),
-            "DELETE" => self.client.delete(url),
-            other => panic!("method {other}"),
-        };
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
-        }
-        if let Some(b) = body {
-            req = req
-                .header("Content-Type", "application/json")
-                .body(b.to_string());
-        }
-        self.send(req).await
     }
 }

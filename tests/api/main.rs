@@ -11,6 +11,7 @@ mod customers;
 mod directory;
 mod graphql;
 mod health;
+mod layers;
 mod me;
 mod openapi;
 mod password_reset;

@@ -17,13 +17,10 @@ async fn jane_with_two_addresses(app: &TestApp) -> (Value, String) {
     first["default_billing"] = json!(true);
     first["default_shipping"] = json!(true);
     let created = app
-        .post(
-            "/rest/V1/customers",
-            &json!({"customer": {
+        .create_customer(&json!({"customer": {
         "email": "jdoe@example.com", "firstname": "Jane", "lastname": "Doe",
         "middlename": "Q", "addresses": [first, address("2 Second St", 12)]},
-        "password": "Password1"}),
-        )
+        "password": "Password1"}))
         .await;
     assert_eq!(created.status, 200, "{:?}", created.body);
     (created.body, app.seed_token().await)
@@ -44,7 +41,7 @@ on_both_backends! {
         update["customer"]["id"] = json!(999);
         update["customer"]["group_id"] = json!(3);
         update["customer"]["website_id"] = json!(0);
-        let reply = app.put("/rest/V1/customers/me", Some(&token), &update).await;
+        let reply = app.save_me(&token, &update).await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         let mut expected = created.clone();
         expected["firstname"] = json!("Janet");
@@ -53,7 +50,7 @@ on_both_backends! {
         // dob sits between created_in and email in Magento's order; compare as values.
         assert_eq!(reply.body, expected);
         assert_eq!(reply.body["middlename"], "Q", "an attribute not sent keeps its value");
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.body, reply.body);
+        assert_eq!(app.get_me(&token).await.body, reply.body);
     }
 }
 
@@ -68,7 +65,7 @@ on_both_backends! {
         let mut new = address("3 Third St", 57);
         new["default_shipping"] = json!(true);
         update["customer"]["addresses"] = json!([{"id": first_id, "city": "Rye"}, new]);
-        let reply = app.put("/rest/V1/customers/me", Some(&token), &update).await;
+        let reply = app.save_me(&token, &update).await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         let body = reply.body;
         let addresses = body["addresses"].as_array().unwrap();
@@ -91,7 +88,7 @@ on_both_backends! {
         // An empty list deletes every address and clears the defaults.
         let mut update = update_of(&created);
         update["customer"]["addresses"] = json!([]);
-        let reply = app.put("/rest/V1/customers/me", Some(&token), &update).await;
+        let reply = app.save_me(&token, &update).await;
         assert_eq!(reply.status, 200);
         assert_eq!(reply.body["addresses"], json!([]));
         assert!(reply.body.get("default_billing").is_none());
@@ -109,7 +106,7 @@ on_both_backends! {
         update["customer"]["addresses"] = json!([
             {"id": first_id, "default_billing": false},
             {"id": second_id, "default_shipping": true}]);
-        let body = app.put("/rest/V1/customers/me", Some(&token), &update).await.body;
+        let body = app.save_me(&token, &update).await.body;
         assert!(body.get("default_billing").is_none(), "{body}");
         assert_eq!(body["default_shipping"], json!(second_id.to_string()));
     }
@@ -119,7 +116,7 @@ on_both_backends! {
     async fn put_me_refuses_foreign_unknown_and_invalid_addresses_and_changes_nothing(backend: Backend) {
         let app = spawn_app(backend).await;
         let (created, token) = jane_with_two_addresses(&app).await;
-        let other = app.post("/rest/V1/customers", &json!({"customer": {"email": "other@example.com",
+        let other = app.create_customer(&json!({"customer": {"email": "other@example.com",
             "firstname": "O", "lastname": "P", "addresses": [address("9 Other St", 43)]}})).await.body;
         let foreign_id = other["addresses"][0]["id"].as_i64().unwrap();
         let cases = [
@@ -142,12 +139,12 @@ on_both_backends! {
             let mut update = update_of(&created);
             update["customer"]["firstname"] = json!("Changed");
             update["customer"]["addresses"] = addresses;
-            let reply = app.put("/rest/V1/customers/me", Some(&token), &update).await;
+            let reply = app.save_me(&token, &update).await;
             assert_eq!((reply.status, &reply.body), (status, &expected));
-            let now = app.get("/rest/V1/customers/me", Some(&token)).await.body;
+            let now = app.get_me(&token).await.body;
             assert_eq!(now, created, "a refused update changes nothing");
         }
-        let other_now = app.post("/rest/V1/integration/customer/token", &json!({"username": "other@example.com", "password": "x"})).await;
+        let other_now = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": "other@example.com", "password": "x"}))).await;
         assert_eq!(other_now.status, 401);
     }
 }
@@ -156,7 +153,7 @@ on_both_backends! {
     async fn put_me_validates_like_magento(backend: Backend) {
         let app = spawn_app(backend).await;
         let (created, token) = jane_with_two_addresses(&app).await;
-        app.post("/rest/V1/customers", &json!({"customer": {"email": "taken@example.com", "firstname": "T", "lastname": "K"}})).await;
+        app.create_customer(&json!({"customer": {"email": "taken@example.com", "firstname": "T", "lastname": "K"}})).await;
         let with = |patch: Value| {
             let mut u = update_of(&created);
             for (k, v) in patch.as_object().unwrap() {
@@ -173,20 +170,20 @@ on_both_backends! {
             (with(json!({"default_shipping": "x"})), 400, json!({"message": "The %fieldName value is invalid. Set the correct value and try again.", "parameters": {"fieldName": "default_shipping"}})),
         ];
         for (body, status, expected) in cases {
-            let reply = app.put("/rest/V1/customers/me", Some(&token), &body).await;
+            let reply = app.save_me(&token, &body).await;
             assert_eq!((reply.status, &reply.body), (status, &expected), "{body}");
         }
         // A customer-level default naming one of the addresses moves it.
         let second = created["addresses"][1]["id"].as_i64().unwrap().to_string();
-        let reply = app.put("/rest/V1/customers/me", Some(&token), &with(json!({"default_billing": second.clone()}))).await;
+        let reply = app.save_me(&token, &with(json!({"default_billing": second.clone()}))).await;
         assert_eq!(reply.body["default_billing"], json!(second));
         // A new e-mail works, and the token keeps working.
-        let reply = app.put("/rest/V1/customers/me", Some(&token), &with(json!({"email": "jane.new@example.com"}))).await;
+        let reply = app.save_me(&token, &with(json!({"email": "jane.new@example.com"}))).await;
         assert_eq!(reply.body["email"], "jane.new@example.com");
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.status, 200);
+        assert_eq!(app.get_me(&token).await.status, 200);
         assert_eq!(app.token_reply("jane.new@example.com", "Password1").await.status, 200);
         // Without a token it is the self ACL failure.
-        let reply = app.put("/rest/V1/customers/me", None, &update_of(&created)).await;
+        let reply = app.call("PUT", "/rest/V1/customers/me", None, Some(&update_of(&created))).await;
         assert_eq!((reply.status, reply.body), (401, not_authorized("self")));
     }
 }
@@ -195,16 +192,16 @@ on_both_backends! {
     async fn default_addresses_are_served_or_an_empty_list(backend: Backend) {
         let app = spawn_app(backend).await;
         let (created, token) = jane_with_two_addresses(&app).await;
-        let billing = app.get("/rest/V1/customers/me/billingAddress", Some(&token)).await;
+        let billing = app.call("GET", "/rest/V1/customers/me/billingAddress", Some(&token), None).await;
         assert_eq!(billing.status, 200);
         assert_eq!(billing.body, created["addresses"][0]);
-        let shipping = app.get("/rest/default/V1/customers/me/shippingAddress", Some(&token)).await;
+        let shipping = app.call("GET", "/rest/default/V1/customers/me/shippingAddress", Some(&token), None).await;
         assert_eq!(shipping.body, created["addresses"][0]);
-        app.post("/rest/V1/customers", &json!({"customer": {"email": "bare@example.com", "firstname": "B", "lastname": "R"}, "password": "Password1"})).await;
+        app.create_customer(&json!({"customer": {"email": "bare@example.com", "firstname": "B", "lastname": "R"}, "password": "Password1"})).await;
         let bare = app.token_reply("bare@example.com", "Password1").await.body.as_str().unwrap().to_owned();
-        let none = app.get("/rest/V1/customers/me/billingAddress", Some(&bare)).await;
+        let none = app.call("GET", "/rest/V1/customers/me/billingAddress", Some(&bare), None).await;
         assert_eq!((none.status, none.body), (200, json!([])));
-        assert_eq!(app.get("/rest/V1/customers/me/shippingAddress", None).await.body, not_authorized("self"));
+        assert_eq!(app.call("GET", "/rest/V1/customers/me/shippingAddress", None, None).await.body, not_authorized("self"));
     }
 }
 
@@ -227,13 +224,13 @@ on_both_backends! {
                 json!({"message": "Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.", "parameters": ["3"]})),
         ];
         for (body, status, expected) in cases {
-            let reply = app.put(path, Some(&caller), &body).await;
+            let reply = app.call("PUT", path, Some(&caller), Some(&body)).await;
             assert_eq!((reply.status, &reply.body), (status, &expected), "{body}");
         }
-        let reply = app.put(path, Some(&caller), &json!({"currentPassword": "Password1", "newPassword": "NewPassw0rd"})).await;
+        let reply = app.call("PUT", path, Some(&caller), Some(&json!({"currentPassword": "Password1", "newPassword": "NewPassw0rd"}))).await;
         assert_eq!((reply.status, reply.body), (200, json!(true)));
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&caller)).await.status, 200, "the caller stays signed in");
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&other_device)).await.status, 401, "other devices are signed out");
+        assert_eq!(app.get_me(&caller).await.status, 200, "the caller stays signed in");
+        assert_eq!(app.get_me(&other_device).await.status, 401, "other devices are signed out");
         assert_eq!(app.token_reply("jdoe@example.com", "Password1").await.status, 401);
         assert_eq!(app.token_reply("jdoe@example.com", "NewPassw0rd").await.status, 200);
     }
@@ -246,7 +243,7 @@ on_both_backends! {
         let token = app.seed_token().await;
         let wrong = json!({"currentPassword": "Wrong1234", "newPassword": "NewPassw0rd"});
         for attempt in 1..=10 {
-            let reply = app.put("/rest/V1/customers/me/password", Some(&token), &wrong).await;
+            let reply = app.call("PUT", "/rest/V1/customers/me/password", Some(&token), Some(&wrong)).await;
             let expected = if attempt < 10 {
                 "The password doesn't match this account. Verify the password and try again."
             } else {
@@ -274,18 +271,18 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         let (a, b, c) = (app.seed_token().await, app.seed_token().await, app.seed_token().await);
-        let reply = app.post_as("/rest/V1/integration/customer/revoke-customer-token", &a, &json!({})).await;
+        let reply = app.call("POST", "/rest/V1/integration/customer/revoke-customer-token", Some(&a), Some(&json!({}))).await;
         assert_eq!((reply.status, reply.body), (200, json!(true)));
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&a)).await.status, 401);
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&b)).await.status, 200, "only the calling token is revoked");
-        let reply = app.post_as("/rest/V1/integration/customer/revoke-customer-token", &a, &json!({})).await;
+        assert_eq!(app.get_me(&a).await.status, 401);
+        assert_eq!(app.get_me(&b).await.status, 200, "only the calling token is revoked");
+        let reply = app.call("POST", "/rest/V1/integration/customer/revoke-customer-token", Some(&a), Some(&json!({}))).await;
         assert_eq!((reply.status, reply.body), (401, not_authorized("self")));
-        let reply = app.delete("/rest/V1/customers/me/tokens", Some(&b)).await;
+        let reply = app.call("DELETE", "/rest/V1/customers/me/tokens", Some(&b), None).await;
         assert_eq!((reply.status, reply.body), (200, json!(true)));
         for t in [&b, &c] {
-            assert_eq!(app.get("/rest/V1/customers/me", Some(t)).await.status, 401);
+            assert_eq!(app.get_me(t).await.status, 401);
         }
-        assert_eq!(app.delete("/rest/V1/customers/me/tokens", None).await.body, not_authorized("self"));
+        assert_eq!(app.call("DELETE", "/rest/V1/customers/me/tokens", None, None).await.body, not_authorized("self"));
     }
 }
 
@@ -294,15 +291,15 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         let path = "/rest/V1/customers/isEmailAvailable";
-        assert_eq!(app.post(path, &json!({"customerEmail": "jdoe@example.com"})).await.body, json!(true));
-        assert_eq!(app.post(path, &json!({"customer_email": "new@example.com", "websiteId": 1})).await.body, json!(true));
-        let reply = app.post(path, &json!({})).await;
+        assert_eq!(app.call("POST", path, None, Some(&json!({"customerEmail": "jdoe@example.com"}))).await.body, json!(true));
+        assert_eq!(app.call("POST", path, None, Some(&json!({"customer_email": "new@example.com", "websiteId": 1}))).await.body, json!(true));
+        let reply = app.call("POST", path, None, Some(&json!({}))).await;
         assert_eq!((reply.status, reply.body), (400, required("customerEmail")));
 
         let app = spawn_app_with(backend, |s| s.guest_checkout_login = true).await;
         app.create_seed_customer().await;
-        assert_eq!(app.post(path, &json!({"customerEmail": "JDOE@example.com"})).await.body, json!(false));
-        assert_eq!(app.post(path, &json!({"customerEmail": "new@example.com"})).await.body, json!(true));
-        assert_eq!(app.post(path, &json!({"customerEmail": "jdoe@example.com", "websiteId": 0})).await.body, json!(true));
+        assert_eq!(app.call("POST", path, None, Some(&json!({"customerEmail": "JDOE@example.com"}))).await.body, json!(false));
+        assert_eq!(app.call("POST", path, None, Some(&json!({"customerEmail": "new@example.com"}))).await.body, json!(true));
+        assert_eq!(app.call("POST", path, None, Some(&json!({"customerEmail": "jdoe@example.com", "websiteId": 0}))).await.body, json!(true));
     }
 }

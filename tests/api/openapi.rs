@@ -54,7 +54,7 @@ on_both_backends! {
                     "put" => app.client.put(url),
                     _ => app.client.delete(url),
                 };
-                let reply = app.request(req).await;
+                let reply = app.send(req).await;
                 assert_ne!(reply.body, error("Request does not match any route."), "{method} {prefix}{concrete}");
             }
         }

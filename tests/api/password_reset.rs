@@ -22,11 +22,7 @@ async fn app_with_smtp(backend: Backend, sink: &SmtpSink) -> TestApp {
 async fn request_reset(app: &TestApp, sink: &SmtpSink) -> (String, String) {
     let before = sink.messages().len();
     let reply = app
-        .put(
-            "/rest/V1/customers/password",
-            None,
-            &json!({"email": "jdoe@example.com", "template": "email_reset"}),
-        )
+        .request_reset(&json!({"email": "jdoe@example.com", "template": "email_reset"}))
         .await;
     assert_eq!((reply.status, reply.body), (200, json!(true)));
     let messages = sink.messages();
@@ -66,19 +62,19 @@ on_both_backends! {
         assert!(mail_text(&sink.messages()[0]).contains("Welcome to Default Store View"), "welcome mail on sign-up");
         let old_token = app.seed_token().await;
         let (id, key) = request_reset(&app, &sink).await;
-        let link = app.get(&format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None).await;
+        let link = app.call("GET", &format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None, None).await;
         assert_eq!((link.status, link.body), (200, json!(true)));
 
         let reset = json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "Brand-new1"});
-        let reply = app.post("/rest/V1/customers/resetPassword", &reset).await;
+        let reply = app.reset_password(&reset).await;
         assert_eq!((reply.status, reply.body), (200, json!(true)));
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&old_token)).await.status, 401, "every token revoked");
+        assert_eq!(app.get_me(&old_token).await.status, 401, "every token revoked");
         assert_eq!(app.token_reply("jdoe@example.com", "Password1").await.status, 401);
         assert_eq!(app.token_reply("jdoe@example.com", "Brand-new1").await.status, 200);
 
-        let again = app.post("/rest/V1/customers/resetPassword", &json!({"email": "jdoe@example.com", "reset_token": key, "new_password": "Another-1x"})).await;
+        let again = app.reset_password(&json!({"email": "jdoe@example.com", "reset_token": key, "new_password": "Another-1x"})).await;
         assert_eq!((again.status, again.body), (400, error("The password token is mismatched. Reset and try again.")), "single use");
-        let link = app.get(&format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None).await;
+        let link = app.call("GET", &format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None, None).await;
         assert_eq!(link.status, 400);
     }
 }
@@ -92,14 +88,14 @@ on_both_backends! {
         let link = format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}");
         let expired = error("The password token is expired. Reset and try again.");
         set_key_age(&app, 2 * 3600 - 5).await;
-        assert_eq!(app.get(&link, None).await.status, 200, "1h59m55s old: valid");
+        assert_eq!(app.call("GET", &link, None, None).await.status, 200, "1h59m55s old: valid");
         set_key_age(&app, 2 * 3600 + 1).await;
-        let reply = app.get(&link, None).await;
+        let reply = app.call("GET", &link, None, None).await;
         assert_eq!((reply.status, reply.body), (400, expired.clone()), "2h old: expired");
-        let reset = app.post("/rest/V1/customers/resetPassword", &json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "Brand-new1"})).await;
+        let reset = app.reset_password(&json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "Brand-new1"})).await;
         assert_eq!((reset.status, reset.body), (400, expired.clone()));
         set_key_age(&app, -60).await;
-        assert_eq!(app.get(&link, None).await.body, expired, "issued in the future: expired");
+        assert_eq!(app.call("GET", &link, None, None).await.body, expired, "issued in the future: expired");
     }
 }
 
@@ -110,11 +106,11 @@ on_both_backends! {
         app.create_seed_customer().await;
         let token = app.seed_token().await;
         for _ in 0..10 {
-            app.put("/rest/V1/customers/me/password", Some(&token), &json!({"currentPassword": "Wrong1234", "newPassword": "NewPassw0rd"})).await;
+            app.call("PUT", "/rest/V1/customers/me/password", Some(&token), Some(&json!({"currentPassword": "Wrong1234", "newPassword": "NewPassw0rd"}))).await;
         }
         assert_eq!(app.token_reply("jdoe@example.com", "Password1").await.status, 401, "locked");
         let (_, key) = request_reset(&app, &sink).await;
-        let reply = app.post("/rest/V1/customers/resetPassword", &json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "Brand-new1"})).await;
+        let reply = app.reset_password(&json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "Brand-new1"})).await;
         assert_eq!(reply.status, 200);
         assert_eq!(app.token_reply("jdoe@example.com", "Brand-new1").await.status, 200, "the reset cleared the lock");
     }
@@ -126,7 +122,7 @@ on_both_backends! {
         let app = app_with_smtp(backend, &sink).await;
         app.create_seed_customer().await;
         let sent = sink.messages().len();
-        let unknown = app.put("/rest/V1/customers/password", None, &json!({"email": "nobody@example.com", "template": "email_reset"})).await;
+        let unknown = app.request_reset(&json!({"email": "nobody@example.com", "template": "email_reset"})).await;
         assert_eq!((unknown.status, unknown.body), (200, json!(true)), "same answer as for an account");
         assert_eq!(sink.messages().len(), sent, "but no mail");
         let cases = [
@@ -138,15 +134,15 @@ on_both_backends! {
                 "parameters": {"value": "x", "fieldName": "template", "template1": "email_reminder", "template2": "email_reset"}})),
         ];
         for (body, expected) in cases {
-            let reply = app.put("/rest/V1/customers/password", None, &body).await;
+            let reply = app.request_reset(&body).await;
             assert_eq!((reply.status, reply.body), (400, expected));
         }
-        let reset = app.post("/rest/V1/customers/resetPassword", &json!({"email": "nobody@example.com", "resetToken": "x", "newPassword": "Brand-new1"})).await;
+        let reset = app.reset_password(&json!({"email": "nobody@example.com", "resetToken": "x", "newPassword": "Brand-new1"})).await;
         assert_eq!((reset.status, reset.body), (400, error("The password token is mismatched. Reset and try again.")));
         let (id, key) = request_reset(&app, &sink).await;
-        let weak = app.post("/rest/V1/customers/resetPassword", &json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "short"})).await;
+        let weak = app.reset_password(&json!({"email": "jdoe@example.com", "resetToken": key, "newPassword": "short"})).await;
         assert_eq!(weak.status, 400);
-        assert_eq!(app.get(&format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None).await.status, 200, "a refused reset keeps the key");
+        assert_eq!(app.call("GET", &format!("/rest/V1/customers/{id}/password/resetLinkToken/{key}"), None, None).await.status, 200, "a refused reset keeps the key");
         let cases = [
             ("/rest/V1/customers/abc/password/resetLinkToken/x", 400, error("The \"abc\" value's type is invalid. The \"int\" type was expected. Verify and try again.")),
             ("/rest/V1/customers/0/password/resetLinkToken/x", 400, json!({"message": "Invalid value of \"%value\" provided for the %fieldName field.", "parameters": {"fieldName": "customerId", "value": 0}})),
@@ -154,7 +150,7 @@ on_both_backends! {
             (&*format!("/rest/V1/customers/{id}/password/resetLinkToken/wrongkey"), 400, error("The password token is mismatched. Reset and try again.")),
         ];
         for (path, status, expected) in cases {
-            let reply = app.get(path, None).await;
+            let reply = app.call("GET", path, None, None).await;
             assert_eq!((reply.status, &reply.body), (status, &expected), "{path}");
         }
     }
@@ -163,7 +159,7 @@ on_both_backends! {
 on_both_backends! {
     async fn with_guest_checkout_login_an_unknown_email_is_reported(backend: Backend) {
         let app = spawn_app_with(backend, |s| s.guest_checkout_login = true).await;
-        let reply = app.put("/rest/V1/customers/password", None, &json!({"email": "nobody@example.com", "template": "email_reset"})).await;
+        let reply = app.request_reset(&json!({"email": "nobody@example.com", "template": "email_reset"})).await;
         assert_eq!(reply.status, 404);
         assert_eq!(reply.body, json!({"message": "No such entity with %fieldName = %fieldValue, %field2Name = %field2Value",
             "parameters": {"fieldName": "email", "fieldValue": "nobody@example.com", "field2Name": "websiteId", "field2Value": 1}}));
@@ -175,7 +171,7 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         async fn request(app: &TestApp, email: &str) -> Reply {
-            app.put("/rest/V1/customers/password", None, &json!({"email": email, "template": "email_reset"})).await
+            app.request_reset(&json!({"email": email, "template": "email_reset"})).await
         }
         let too_many = json!({"message": "We received too many requests for password resets. Please wait and try again later or contact %1.", "parameters": ["hello@example.com"]});
         assert_eq!(request(&app, "jdoe@example.com").await.status, 200);
@@ -190,7 +186,7 @@ on_both_backends! {
     async fn reset_mail_goes_to_an_eml_file_without_smtp_and_smtp_failure_says_false(backend: Backend) {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
-        let reply = app.put("/rest/V1/customers/password", None, &json!({"email": "jdoe@example.com", "template": "email_reminder"})).await;
+        let reply = app.request_reset(&json!({"email": "jdoe@example.com", "template": "email_reminder"})).await;
         assert_eq!((reply.status, reply.body), (200, json!(true)));
         let files: Vec<String> = std::fs::read_dir(&app.mail_dir).unwrap()
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
@@ -200,7 +196,7 @@ on_both_backends! {
         // A mail server that is down: sign-up still succeeds, the reset request says false.
         let app = spawn_app_with(backend, |s| s.smtp_url = Some("smtp://127.0.0.1:9".into())).await;
         app.create_seed_customer().await;
-        let reply = app.put("/rest/V1/customers/password", None, &json!({"email": "jdoe@example.com", "template": "email_reset"})).await;
+        let reply = app.request_reset(&json!({"email": "jdoe@example.com", "template": "email_reset"})).await;
         assert_eq!((reply.status, reply.body), (200, json!(false)));
     }
 }

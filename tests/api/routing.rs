@@ -8,7 +8,7 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         for prefix in ["/rest/V1", "/rest/default/V1", "/rest/all/V1"] {
-            let reply = app.post(&format!("{prefix}/integration/customer/token"), &json!({"username": "jdoe@example.com", "password": "Password1"})).await;
+            let reply = app.call("POST", &format!("{prefix}/integration/customer/token"), None, Some(&json!({"username": "jdoe@example.com", "password": "Password1"}))).await;
             assert_eq!(reply.status, 200, "{prefix}");
         }
     }
@@ -20,19 +20,19 @@ on_both_backends! {
         let no_route = error("Request does not match any route.");
         for path in ["/rest/foo/V1/customers/me", "/rest/admin/V1/customers/me", "/rest/V1/nothing",
                      "/rest/default/V2/customers/me", "/rest/V1/customers/me/extra", "/nowhere", "/"] {
-            let reply = app.get(path, None).await;
+            let reply = app.call("GET", path, None, None).await;
             assert_eq!((reply.status, &reply.body), (404, &no_route), "{path}");
         }
-        let reply = app.post("/rest/foo/V1/customers", &json!({})).await;
+        let reply = app.call("POST", "/rest/foo/V1/customers", None, Some(&json!({}))).await;
         assert_eq!((reply.status, reply.body), (404, no_route.clone()));
         // A known path with a method it does not serve.
-        let reply = app.request(app.client.delete(app.url("/rest/V1/integration/customer/token"))).await;
+        let reply = app.send(app.build("DELETE", "/rest/V1/integration/customer/token", None, None)).await;
         assert_eq!((reply.status, reply.body), (404, no_route));
         // As in Magento, DELETE /customers/me is DELETE /customers/:customerId, whose ACL
         // answers before the id is read.
-        let reply = app.request(app.client.delete(app.url("/rest/V1/customers/me"))).await;
+        let reply = app.send(app.build("DELETE", "/rest/V1/customers/me", None, None)).await;
         assert_eq!((reply.status, reply.body), (401, not_authorized("Magento_Customer::delete")));
-        let reply = app.request(app.client.patch(app.url("/rest/V1/customers/me"))).await;
+        let reply = app.send(app.build("PATCH", "/rest/V1/customers/me", None, None)).await;
         assert_eq!((reply.status, reply.body), (400, error("Request method is invalid.")));
     }
 }
@@ -45,7 +45,7 @@ on_both_backends! {
             if let Some(ct) = content_type {
                 req = req.header("Content-Type", ct);
             }
-            app.request(req)
+            app.send(req)
         };
         let cases = [
             (Some("application/json"), "{bad json", 400, error("Decoding error.")),

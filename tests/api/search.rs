@@ -40,11 +40,8 @@ async fn seed(app: &TestApp) -> Vec<i64> {
             None => json!([]),
         };
         let reply = app
-            .post(
-                "/rest/V1/customers",
-                &json!({"customer": {"email": email, "firstname": first,
-            "lastname": last, "dob": dob, "addresses": addresses}}),
-            )
+            .create_customer(&json!({"customer": {"email": email, "firstname": first,
+            "lastname": last, "dob": dob, "addresses": addresses}}))
             .await;
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         ids.push(reply.body["id"].as_i64().unwrap());

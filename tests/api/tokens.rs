@@ -67,23 +67,19 @@ on_both_backends! {
 on_both_backends! {
     async fn missing_or_empty_credentials_are_input_errors(backend: Backend) {
         let app = spawn_app(backend).await;
-        let both = app.post("/rest/V1/integration/customer/token", &json!({})).await;
+        let both = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({}))).await;
         assert_eq!(both.status, 400);
         assert_eq!(both.body, json!({"message": "One or more input exceptions have occurred.", "errors": [
             {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "username"}},
             {"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "password"}}]}));
-        let one = app.post("/rest/V1/integration/customer/token", &json!({"username": "a@b.co", "password": ""})).await;
+        let one = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": "a@b.co", "password": ""}))).await;
         assert_eq!((one.status, one.body), (400, required("password")));
-        let one = app.post("/rest/V1/integration/customer/token", &json!({"username": null, "password": "x"})).await;
+        let one = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": null, "password": "x"}))).await;
         assert_eq!((one.status, one.body), (400, required("username")));
-        let bad = app.post("/rest/V1/integration/customer/token", &json!({"username": ["a"], "password": "x"})).await;
+        let bad = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": ["a"], "password": "x"}))).await;
         assert_eq!(bad.status, 400);
         // A user name PostgreSQL cannot even compare is a client error, never a 500.
-        let nul = app
-            .post(
-                "/rest/V1/integration/customer/token",
-                &json!({"username": "a\u{0}@example.com", "password": "x"}),
-            )
+        let nul = app.call("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": "a\u{0}@example.com", "password": "x"})))
             .await;
         assert!(nul.status == 400 || nul.status == 401, "{nul:?}");
     }
@@ -95,9 +91,9 @@ on_both_backends! {
         app.create_seed_customer().await;
         let token = app.seed_token().await;
         age_tokens(&app, 2).await;
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.status, 200);
+        assert_eq!(app.get_me(&token).await.status, 200);
         age_tokens(&app, -1).await;
-        let expired = app.get("/rest/V1/customers/me", Some(&token)).await;
+        let expired = app.get_me(&token).await;
         assert_eq!((expired.status, expired.body), (401, not_authorized("self")));
     }
 }
@@ -107,9 +103,9 @@ on_both_backends! {
         let app = spawn_app_with(backend, |s| s.customer_token_lifetime = std::time::Duration::from_secs(1)).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.status, 200);
+        assert_eq!(app.get_me(&token).await.status, 200);
         tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.status, 401);
+        assert_eq!(app.get_me(&token).await.status, 401);
     }
 }
 
@@ -123,10 +119,10 @@ on_both_backends! {
             diesel::update(access_tokens::table).set(access_tokens::revoked_at.eq(Some(now))).execute(conn)?;
             Ok(())
         }).await.unwrap();
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.status, 401);
+        assert_eq!(app.get_me(&token).await.status, 401);
         let token = app.seed_token().await;
         app.state.db.run(|conn| { diesel::delete(customers::table).execute(conn)?; Ok(()) }).await.unwrap();
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&token)).await.body, not_authorized("self"));
+        assert_eq!(app.get_me(&token).await.body, not_authorized("self"));
     }
 }
 
@@ -149,10 +145,10 @@ on_both_backends! {
             if let Some(h) = &header {
                 req = req.header("Authorization", h);
             }
-            let reply = app.request(req).await;
+            let reply = app.send(req).await;
             assert_eq!((reply.status, reply.body), (401, not_authorized("self")), "{header:?}");
         }
-        let lower = app.request(app.client.get(app.url("/rest/V1/customers/me")).header("Authorization", format!("bEaReR {token}"))).await;
+        let lower = app.send(app.build("GET", "/rest/V1/customers/me", None, None).header("Authorization", format!("bEaReR {token}"))).await;
         assert_eq!(lower.status, 200, "the scheme is case-insensitive");
     }
 }
@@ -162,10 +158,10 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
-        let reply = app.get("/rest/all/V1/customers/me", Some(&token)).await;
+        let reply = app.call("GET", "/rest/all/V1/customers/me", Some(&token), None).await;
         assert_eq!((reply.status, reply.body), (401, not_authorized("self")));
         // Signing in through /rest/all/ uses the default website.
-        let reply = app.post("/rest/all/V1/integration/customer/token", &json!({"username": "jdoe@example.com", "password": "Password1"})).await;
+        let reply = app.call("POST", "/rest/all/V1/integration/customer/token", None, Some(&json!({"username": "jdoe@example.com", "password": "Password1"}))).await;
         assert_eq!(reply.status, 200);
     }
 }
@@ -255,7 +251,7 @@ on_both_backends! {
             token_request_log::table.select(token_request_log::username).load(conn)
         }).await;
         assert_eq!(left, ["someone@example.com"], "a current lock window stays");
-        assert_eq!(app.get("/rest/V1/customers/me", Some(&live)).await.status, 200, "live tokens stay");
+        assert_eq!(app.get_me(&live).await.status, 200, "live tokens stay");
         let tokens: i64 = app.with_db(|conn| access_tokens::table.count().get_result(conn)).await;
         assert_eq!(tokens, 1);
     }
