@@ -144,6 +144,7 @@ pub async fn add_own_address(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                queries::lock_customer(conn, customer_id)?;
                 let id = add_address(conn, customer_id, &given, now)?;
                 let account = queries::load(conn, customer_id)?
                     .ok_or_else(|| no_such_customer(customer_id))?;
@@ -167,6 +168,7 @@ pub async fn update_own_address(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                queries::lock_customer(conn, customer_id)?;
                 let stored = match owned_address(conn, customer_id, address_id)? {
                     Ok(stored) => stored,
                     Err(access) => return Ok(Err(access)),
@@ -190,6 +192,7 @@ pub async fn delete_own_address(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                queries::lock_customer(conn, customer_id)?;
                 if let Err(access) = owned_address(conn, customer_id, address_id)? {
                     return Ok(Err(access));
                 }
@@ -219,6 +222,7 @@ pub async fn delete_address(state: &AppState, address_id: i32) -> Result<bool, A
                 let Some(address) = address_queries::find(conn, address_id)? else {
                     return Ok::<_, AppError>(false);
                 };
+                queries::lock_customer(conn, address.customer_id)?;
                 if let Some(c) = queries::find(conn, address.customer_id)? {
                     let clear = |d: Option<i32>| (d == Some(address_id)).then_some(None);
                     queries::update(

@@ -12,9 +12,66 @@ use crate::state::AppState;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-/// Magento's AccountManagement::changePasswordById: a wrong current password counts towards the
-/// account lockout (`The account is locked.` once it locks); then not the e-mail, then the
-/// policy. Every token of the customer but `keep` (the caller's) is revoked.
+/// Magento's Authentication::authenticate for a signed-in customer's current password: the
+/// check is reserved against the account lockout before the password is verified (so
+/// concurrent guesses cannot exceed the limit), a wrong password keeps its count
+/// (`The account is locked.` once that locks the account) and a right one gives it back.
+/// A locked account is refused without a check. Returns the customer.
+pub async fn check_current_password(
+    state: &AppState,
+    customer_id: i32,
+    password: String,
+) -> Result<CustomerRow, AppError> {
+    let settings = state.settings.clone();
+    let (customer, open) = state
+        .db
+        .run(move |conn| {
+            let customer = queries::find(conn, customer_id)?
+                .ok_or_else(|| AppError::Unauthorized(Phrase::new("Invalid login or password.")))?;
+            let open = queries::reserve_login_attempt(
+                conn,
+                customer_id,
+                db::now(),
+                settings.lockout_failures,
+                db::chrono_duration(settings.lockout_duration),
+            )?;
+            Ok((customer, open))
+        })
+        .await?;
+    if !open {
+        return Err(account_locked());
+    }
+    let right = state
+        .hasher
+        .verify(password, customer.password_hash.clone())
+        .await?;
+    let max_failures = state.settings.lockout_failures;
+    let locked = state
+        .db
+        .run(move |conn| {
+            if right {
+                queries::release_login_attempt(conn, customer_id, max_failures)?;
+                return Ok(false);
+            }
+            Ok(queries::is_locked(conn, customer_id, db::now())?)
+        })
+        .await?;
+    match (right, locked) {
+        (true, _) => Ok(customer),
+        (false, true) => Err(account_locked()),
+        (false, false) => Err(AppError::Unauthorized(Phrase::new(
+            "The password doesn't match this account. Verify the password and try again.",
+        ))),
+    }
+}
+
+fn account_locked() -> AppError {
+    AppError::Locked(Phrase::new("The account is locked."))
+}
+
+/// Magento's AccountManagement::changePasswordById: the current password first (with the
+/// account lockout), then not the e-mail, then the policy. Every token of the customer but
+/// `keep` (the caller's) is revoked.
 pub async fn change_password(
     state: &AppState,
     customer_id: i32,
@@ -22,40 +79,7 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> Result<(), AppError> {
-    let customer: CustomerRow = state
-        .db
-        .run(move |conn| Ok(queries::find(conn, customer_id)?))
-        .await?
-        .ok_or_else(|| AppError::Unauthorized(Phrase::new("Invalid login or password.")))?;
-
-    if !state
-        .hasher
-        .verify(current, customer.password_hash.clone())
-        .await?
-    {
-        let settings = state.settings.clone();
-        let locked = state
-            .db
-            .run(move |conn| {
-                let now = db::now();
-                queries::record_login_failure(
-                    conn,
-                    customer_id,
-                    now,
-                    settings.lockout_failures,
-                    db::chrono_duration(settings.lockout_duration),
-                )?;
-                Ok(queries::find(conn, customer_id)?
-                    .and_then(|c| c.lock_expires)
-                    .is_some_and(|until| until > now))
-            })
-            .await?;
-        return Err(AppError::Unauthorized(Phrase::new(if locked {
-            "The account is locked."
-        } else {
-            "The password doesn't match this account. Verify the password and try again."
-        })));
-    }
+    let customer = check_current_password(state, customer_id, current).await?;
     if new.eq_ignore_ascii_case(&customer.email) {
         return Err(AppError::Input(Phrase::new(
             "The password can't be the same as the email address. Create a new password and try again.",

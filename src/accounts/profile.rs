@@ -4,7 +4,7 @@
 
 use super::addresses::apply_flag;
 use super::placement::{ScopeChange, resolve_placement};
-use super::{EntityId, load_account, no_such_customer};
+use super::{EntityId, no_such_customer};
 use crate::db::customers::{self as queries, Account, CustomerChanges};
 use crate::db::{self, DbConnection, addresses as address_queries};
 use crate::domain::address::ValidAddress;
@@ -212,6 +212,11 @@ pub async fn save_account(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                // Read and written under the customer's row lock: concurrent saves apply one
+                // after the other, never merged.
+                if !queries::lock_customer(conn, id)? {
+                    return Err(no_such_customer(customer_id.given));
+                }
                 let customer = match mode {
                     SaveMode::AsSent => given,
                     SaveMode::Partial | SaveMode::PartialWithPlacement => {
@@ -245,16 +250,15 @@ pub async fn change_email(
     email: String,
     password: String,
 ) -> Result<Account, AppError> {
-    let stored = load_account(state, EntityId::from(customer_id)).await?;
-    if !state
-        .hasher
-        .verify(password, stored.customer.password_hash)
-        .await?
-    {
-        return Err(AppError::Unauthorized(Phrase::new(
-            "Invalid login or password.",
-        )));
-    }
+    super::password::check_current_password(state, customer_id, password)
+        .await
+        .map_err(|e| match e {
+            // GraphQL's wording for a wrong password; a lock keeps its own message.
+            AppError::Unauthorized(_) => {
+                AppError::Unauthorized(Phrase::new("Invalid login or password."))
+            }
+            other => other,
+        })?;
     if Email::parse(&email).is_err() {
         return Err(AppError::Input(Phrase::new(format!(
             "\"{email}\" is not a valid email address."

@@ -17,31 +17,80 @@ pub fn sign_in_failed() -> AppError {
     ))
 }
 
-/// Throttle bookkeeping after a sign-in attempt (Magento RequestThrottler): a failure counts
-/// towards the username's lock, a success clears it.
-pub fn settle_throttle(
+/// Reserves the attempt against the per-username throttle (Magento RequestThrottler), before
+/// any password is checked; `false` when the username is locked out.
+fn reserve_throttle(
     conn: &mut DbConnection,
     settings: &Settings,
     username: &str,
     user_type: UserType,
-    succeeded: bool,
-) -> diesel::QueryResult<()> {
-    if succeeded {
-        token_queries::reset_throttle(conn, username, user_type)
-    } else {
-        token_queries::record_throttle_failure(
-            conn,
-            username,
-            user_type,
-            db::now(),
-            db::chrono_duration(settings.token_lock_duration),
-        )
-    }
+) -> diesel::QueryResult<bool> {
+    token_queries::reserve_attempt(
+        conn,
+        username,
+        user_type,
+        db::now(),
+        settings.token_max_failures,
+        db::chrono_duration(settings.token_lock_duration),
+    )
+}
+
+/// Issues a token after a right password: the username's throttle and the account's
+/// lockout counters are cleared, and the token stored. Returns the plain token.
+async fn complete_sign_in(
+    state: &AppState,
+    username: String,
+    owner: SignedIn,
+) -> Result<String, AppError> {
+    let issued = token::issue();
+    let token_hash = issued.hash.clone();
+    let settings = state.settings.clone();
+    state
+        .db
+        .run(move |conn| {
+            let now = db::now();
+            match owner {
+                SignedIn::Customer(customer_id) => {
+                    token_queries::reset_throttle(conn, &username, UserType::Customer)?;
+                    queries::clear_login_failures(conn, customer_id)?;
+                    let expires_at = now + db::chrono_duration(settings.customer_token_lifetime);
+                    token_queries::insert_customer_token(
+                        conn,
+                        &token_hash,
+                        customer_id,
+                        now,
+                        expires_at,
+                    )?;
+                }
+                SignedIn::Admin(admin_id) => {
+                    token_queries::reset_throttle(conn, &username, UserType::Admin)?;
+                    token_queries::insert_back_office_token(
+                        conn,
+                        &token_hash,
+                        token_queries::BackOfficeOwner::Admin(admin_id),
+                        now,
+                        now + db::chrono_duration(settings.admin_token_lifetime),
+                    )?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(issued.plain)
+}
+
+/// Who a right password signed in.
+#[derive(Debug, Clone, Copy)]
+enum SignedIn {
+    Customer(i32),
+    Admin(i32),
 }
 
 /// Magento's CustomerTokenService::createCustomerAccessToken (contract §7.1, §7.4, §7.5): the
-/// per-username throttle, then authentication in the website; every failure is the same error
-/// and costs the same one password verification. Returns the new token.
+/// per-username throttle, then the account lockout, then authentication in the website. Both
+/// limits reserve the attempt before the password is checked, so concurrent guesses cannot
+/// exceed them; every failure is the same error and costs the same one password verification
+/// (a locked-out username costs none). Returns the new token.
 pub async fn sign_in_customer(
     state: &AppState,
     website_id: i32,
@@ -49,90 +98,62 @@ pub async fn sign_in_customer(
     password: String,
 ) -> Result<String, AppError> {
     let settings = state.settings.clone();
-    let now = db::now();
     let throttle_user = username.clone();
     let email = normalize(&username);
-    let (throttled, candidate) = state
+    let reserved = state
         .db
         .run(move |conn| {
-            let throttled = token_queries::is_throttled(
-                conn,
-                &throttle_user,
-                UserType::Customer,
-                now,
-                settings.token_max_failures,
-            )?;
-            let candidate = if throttled {
-                None
-            } else {
-                queries::find_login_candidate(conn, &email, website_id)?
+            if !reserve_throttle(conn, &settings, &throttle_user, UserType::Customer)? {
+                return Ok(None);
+            }
+            let candidate = queries::find_login_candidate(conn, &email, website_id)?;
+            // Only an active account's password is checked, and only while it is not locked:
+            // the check is reserved against the lockout first.
+            let usable = match &candidate {
+                Some(c) if c.is_active => queries::reserve_login_attempt(
+                    conn,
+                    c.entity_id,
+                    db::now(),
+                    settings.lockout_failures,
+                    db::chrono_duration(settings.lockout_duration),
+                )?,
+                _ => false,
             };
-            Ok((throttled, candidate))
+            Ok(Some(candidate.filter(|_| usable)))
         })
         .await?;
-    if throttled {
+    let Some(usable) = reserved else {
         // Rejected before authentication; no hash is spent on a locked-out username.
         return Err(sign_in_failed());
-    }
-
-    let usable = candidate
-        .as_ref()
-        .filter(|c| c.is_active && c.lock_expires.is_none_or(|until| until <= now));
+    };
     let password_ok = state
         .hasher
-        .verify(password, usable.and_then(|c| c.password_hash.clone()))
+        .verify(
+            password,
+            usable.as_ref().and_then(|c| c.password_hash.clone()),
+        )
         .await?;
-
+    let Some(customer) = usable.filter(|_| password_ok) else {
+        // The reservations stand as this attempt's failure.
+        return Err(sign_in_failed());
+    };
     // Checked only once the password is right, so the answer reveals nothing to a guesser
     // (Magento 2.4.8 checks it first and so tells anyone that the account exists).
-    if password_ok
-        && state.settings.confirmation_required
-        && usable.is_some_and(|c| c.confirmation.is_some())
-    {
+    if state.settings.confirmation_required && customer.confirmation.is_some() {
+        let customer_id = customer.entity_id;
+        state
+            .db
+            .run(move |conn| {
+                // The password was right: the attempt is no failure.
+                token_queries::reset_throttle(conn, &username, UserType::Customer)?;
+                Ok(queries::clear_login_failures(conn, customer_id)?)
+            })
+            .await?;
         return Err(AppError::Unauthorized(Phrase::new(
             "This account isn't confirmed. Verify and try again.",
         )));
     }
-
-    let settings = state.settings.clone();
-    let issued = token::issue();
-    let token_hash = issued.hash.clone();
-    let customer_id = candidate.as_ref().map(|c| c.entity_id);
-    let counts_as_wrong_password = usable.is_some() && !password_ok;
-    let signed_in = state
-        .db
-        .run(move |conn| {
-            let now = db::now();
-            let signed_in = customer_id.filter(|_| password_ok);
-            settle_throttle(
-                conn,
-                &settings,
-                &username,
-                UserType::Customer,
-                signed_in.is_some(),
-            )?;
-            let Some(customer_id) = signed_in else {
-                if let (true, Some(id)) = (counts_as_wrong_password, customer_id) {
-                    queries::record_login_failure(
-                        conn,
-                        id,
-                        now,
-                        settings.lockout_failures,
-                        db::chrono_duration(settings.lockout_duration),
-                    )?;
-                }
-                return Ok(false);
-            };
-            queries::clear_login_failures(conn, customer_id)?;
-            let expires_at = now + db::chrono_duration(settings.customer_token_lifetime);
-            token_queries::insert_customer_token(conn, &token_hash, customer_id, now, expires_at)?;
-            Ok(true)
-        })
-        .await?;
-    if !signed_in {
-        return Err(sign_in_failed());
-    }
-    Ok(issued.plain)
+    complete_sign_in(state, username, SignedIn::Customer(customer.entity_id)).await
 }
 
 /// Magento's AdminTokenService::createAdminAccessToken: the same throttle and the same single
@@ -145,66 +166,28 @@ pub async fn sign_in_admin(
     password: String,
 ) -> Result<String, AppError> {
     let settings = state.settings.clone();
-    let now = db::now();
     let lookup_name = username.clone();
-    let (throttled, admin) = state
+    let reserved = state
         .db
         .run(move |conn| {
-            let throttled = token_queries::is_throttled(
-                conn,
-                &lookup_name,
-                UserType::Admin,
-                now,
-                settings.token_max_failures,
-            )?;
-            let admin = if throttled {
-                None
-            } else {
-                back_office::find_admin(conn, &lookup_name)?
-            };
-            Ok((throttled, admin))
+            if !reserve_throttle(conn, &settings, &lookup_name, UserType::Admin)? {
+                return Ok(None);
+            }
+            Ok(Some(back_office::find_admin(conn, &lookup_name)?))
         })
         .await?;
-    if throttled {
+    let Some(admin) = reserved else {
         return Err(sign_in_failed());
-    }
+    };
     let usable = admin.filter(|a| a.is_active);
     let password_ok = state
         .hasher
         .verify(password, usable.as_ref().map(|a| a.password_hash.clone()))
         .await?;
-    let admin_id = usable.map(|a| a.id).filter(|_| password_ok);
-    let issued = token::issue();
-    let token_hash = issued.hash.clone();
-    let settings = state.settings.clone();
-    let signed_in = state
-        .db
-        .run(move |conn| {
-            settle_throttle(
-                conn,
-                &settings,
-                &username,
-                UserType::Admin,
-                admin_id.is_some(),
-            )?;
-            let Some(admin_id) = admin_id else {
-                return Ok(false);
-            };
-            let now = db::now();
-            token_queries::insert_back_office_token(
-                conn,
-                &token_hash,
-                token_queries::BackOfficeOwner::Admin(admin_id),
-                now,
-                now + db::chrono_duration(settings.admin_token_lifetime),
-            )?;
-            Ok(true)
-        })
-        .await?;
-    if !signed_in {
-        return Err(sign_in_failed());
+    match usable.filter(|_| password_ok) {
+        Some(admin) => complete_sign_in(state, username, SignedIn::Admin(admin.id)).await,
+        None => Err(sign_in_failed()),
     }
-    Ok(issued.plain)
 }
 
 /// Signs out one token (the caller's own). Magento revokes every token of the customer;

@@ -261,18 +261,47 @@ pub fn find_login_candidate(
         .optional()
 }
 
-/// Magento's account lockout bookkeeping for one wrong password
-/// (Customer/Model/Authentication.php::processAuthenticationFailure): the counter restarts when
-/// it is the first failure or the previous lock has expired; reaching `max_failures` locks the
-/// account for `lock_for`.
-pub fn record_login_failure(
+/// Locks the customer's row until the end of the current transaction, so a read-modify-write
+/// of the customer (a save with its address list, the lockout counters) is not interleaved
+/// with another. PostgreSQL: `SELECT ... FOR UPDATE`. SQLite needs nothing: the write
+/// transaction (`BEGIN IMMEDIATE`, see `db::write_transaction`) already excludes every other
+/// writer. Returns whether the customer exists.
+pub fn lock_customer(conn: &mut DbConnection, customer_id: i32) -> QueryResult<bool> {
+    match conn {
+        DbConnection::Pg(pg) => Ok(customers::table
+            .find(customer_id)
+            .select(customers::entity_id)
+            .for_update()
+            .first::<i32>(pg)
+            .optional()?
+            .is_some()),
+        DbConnection::Sqlite(_) => Ok(customers::table
+            .find(customer_id)
+            .select(customers::entity_id)
+            .first::<i32>(conn)
+            .optional()?
+            .is_some()),
+    }
+}
+
+/// Reserves one password check against the account lockout (Magento's
+/// Customer/Model/Authentication.php::processAuthenticationFailure, counted before the check
+/// instead of after it, so concurrent guesses cannot all be evaluated): the attempt counts as
+/// a failure now; the counter restarts when it is the first failure or the previous lock has
+/// expired; reaching `max_failures` locks the account for `lock_for`. `false` when the account
+/// is locked (or gone): refuse without checking the password. A right password then clears
+/// (`clear_login_failures`) or releases (`release_login_attempt`) the reservation.
+pub fn reserve_login_attempt(
     conn: &mut DbConnection,
     customer_id: i32,
     now: NaiveDateTime,
     max_failures: u32,
     lock_for: TimeDelta,
-) -> QueryResult<()> {
-    conn.transaction(|conn| {
+) -> QueryResult<bool> {
+    super::write_transaction(conn, |conn| {
+        if !lock_customer(conn, customer_id)? {
+            return Ok(false);
+        }
         let (failures, first_failure, lock_expires): (
             i32,
             Option<NaiveDateTime>,
@@ -285,6 +314,9 @@ pub fn record_login_failure(
                 customers::lock_expires,
             ))
             .first(conn)?;
+        if lock_expires.is_some_and(|until| until > now) {
+            return Ok(false);
+        }
         let lock_expired = lock_expires.is_some_and(|l| l <= now);
         let (failures, first_failure, lock_expires) =
             if failures == 0 || first_failure.is_none() || lock_expired {
@@ -301,8 +333,60 @@ pub fn record_login_failure(
                 customers::lock_expires.eq(lock_expires),
             ))
             .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// Gives back a reservation whose password turned out right where Magento would not reset the
+/// counters (a current-password check): one failure less, and no lock if that leaves the
+/// count under `max_failures`.
+pub fn release_login_attempt(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    max_failures: u32,
+) -> QueryResult<()> {
+    super::write_transaction(conn, |conn| {
+        lock_customer(conn, customer_id)?;
+        let Some(failures) = customers::table
+            .find(customer_id)
+            .select(customers::failures_num)
+            .first::<i32>(conn)
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let failures = (failures - 1).max(0);
+        let keep_lock = failures >= max_failures as i32;
+        let update = diesel::update(customers::table.find(customer_id));
+        if keep_lock {
+            update
+                .set(customers::failures_num.eq(failures))
+                .execute(conn)?;
+        } else {
+            update
+                .set((
+                    customers::failures_num.eq(failures),
+                    customers::lock_expires.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+        }
         Ok(())
     })
+}
+
+/// Whether the account is locked now.
+pub fn is_locked(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    Ok(customers::table
+        .find(customer_id)
+        .select(customers::lock_expires)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()?
+        .flatten()
+        .is_some_and(|until| until > now))
 }
 
 /// A successful sign-in clears the lockout counters.

@@ -327,54 +327,62 @@ pub fn revoke_all_of_customer(
     .execute(conn)
 }
 
-/// Whether the username is locked out of the token endpoint (Magento RequestThrottler).
-pub fn is_throttled(
+/// Reserves one sign-in attempt for the username before its password is checked (Magento's
+/// RequestThrottler, made safe under concurrency): the attempt is counted as a failure in
+/// advance, in one conditional statement, unless the username is already locked out. `false`
+/// means locked out: the attempt must be refused without a password check. A success later
+/// clears the count (`reset_throttle`); a failure leaves it as reserved. Counted in the
+/// database, so the limit holds across instances.
+pub fn reserve_attempt(
     conn: &mut DbConnection,
     username: &str,
     user_type: UserType,
     now: NaiveDateTime,
     max_failures: u32,
-) -> QueryResult<bool> {
-    let row: Option<(i32, NaiveDateTime)> = token_request_log::table
-        .filter(token_request_log::username.eq(username))
-        .filter(token_request_log::user_type.eq(user_type.throttle_code()))
-        .select((
-            token_request_log::failures_count,
-            token_request_log::lock_expires_at,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.is_some_and(|(count, until)| until > now && count >= max_failures as i32))
-}
-
-/// Counts a failed token request: the lock window restarts on every failure; an expired
-/// window starts the count again (what Magento's cleanup cron achieves).
-pub fn record_throttle_failure(
-    conn: &mut DbConnection,
-    username: &str,
-    user_type: UserType,
-    now: NaiveDateTime,
     lock_for: TimeDelta,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let lock_until = now + lock_for;
+    let max_failures = i32::try_from(max_failures).unwrap_or(i32::MAX);
     let key = token_request_log::table
         .filter(token_request_log::username.eq(username))
         .filter(token_request_log::user_type.eq(user_type.throttle_code()));
-    // Two statements instead of an upsert (not available through MultiConnection); a racing
+    // Two statements instead of an upsert (not available through MultiConnection): a racing
     // insert of the same username is retried as an update.
-    for _ in 0..2 {
-        let updated = diesel::update(key)
-            .set((
-                token_request_log::failures_count.eq(diesel::dsl::case_when(
-                    token_request_log::lock_expires_at.gt(now),
-                    token_request_log::failures_count + 1,
-                )
-                .otherwise(1)),
-                token_request_log::lock_expires_at.eq(lock_until),
+    for _ in 0..3 {
+        // The WHERE clause is re-checked on the row as it is when the row lock is granted
+        // (PostgreSQL) or under the single writer lock (SQLite), so at most `max_failures`
+        // concurrent attempts pass.
+        let reserved = diesel::update(
+            key.filter(
+                token_request_log::failures_count
+                    .lt(max_failures)
+                    .or(token_request_log::lock_expires_at.le(now)),
+            ),
+        )
+        .set((
+            token_request_log::failures_count.eq(diesel::dsl::case_when(
+                token_request_log::lock_expires_at.gt(now),
+                token_request_log::failures_count + 1,
+            )
+            .otherwise(1)),
+            token_request_log::lock_expires_at.eq(lock_until),
+        ))
+        .execute(conn)?;
+        if reserved > 0 {
+            return Ok(true);
+        }
+        let existing: Option<(i32, NaiveDateTime)> = key
+            .select((
+                token_request_log::failures_count,
+                token_request_log::lock_expires_at,
             ))
-            .execute(conn)?;
-        if updated > 0 {
-            return Ok(());
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some((count, until)) if count >= max_failures && until > now => return Ok(false),
+            // Changed since the update (a success cleared it, a window expired): try again.
+            Some(_) => continue,
+            None => {}
         }
         match diesel::insert_into(token_request_log::table)
             .values((
@@ -385,12 +393,13 @@ pub fn record_throttle_failure(
             ))
             .execute(conn)
         {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(true),
             Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
             Err(e) => return Err(e),
         }
     }
-    Ok(())
+    // Lost three races in a row: refuse this attempt rather than let it through unchecked.
+    Ok(false)
 }
 
 /// A successful token request clears the username's failures.

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod attacks;
 mod cli;
 mod confirmation;
 mod customers;

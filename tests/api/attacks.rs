@@ -1,0 +1,138 @@
+//! Defects found by hostile testing (issue 15), each kept fixed by a test that failed before
+//! its fix: concurrency against the sign-in limits, concurrent saves, hostile query strings.
+
+use crate::helpers::*;
+use customer_service::db::schema::{customer_addresses, customers, token_request_log};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+/// Sends `n` sign-ins for `username` at once; returns their statuses.
+async fn concurrent_sign_ins(app: &TestApp, username: &str, password: &str, n: usize) -> Vec<u16> {
+    let replies =
+        futures_util::future::join_all((0..n).map(|_| app.token_reply(username, password))).await;
+    replies.iter().map(|r| r.status).collect()
+}
+
+async fn throttle_count(app: &TestApp, username: &str) -> i32 {
+    let username = username.to_owned();
+    app.with_db(move |conn| {
+        token_request_log::table
+            .filter(token_request_log::username.eq(username))
+            .select(token_request_log::failures_count)
+            .first::<i32>(conn)
+            .optional()
+            .map(|c| c.unwrap_or(0))
+    })
+    .await
+}
+
+on_both_backends! {
+    async fn concurrent_wrong_passwords_stop_at_the_throttle_limit(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let statuses = concurrent_sign_ins(&app, "jdoe@example.com", "Wrong-password1", 40).await;
+        assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+        // Exactly the limit (6) was let through to a password check; the rest were refused
+        // before it and counted nothing.
+        assert_eq!(throttle_count(&app, "jdoe@example.com").await, 6);
+        // And the right password is refused now too.
+        assert_eq!(app.token_reply("jdoe@example.com", "Password1").await.status, 401);
+    }
+}
+
+on_both_backends! {
+    async fn the_right_password_right_after_many_wrong_ones_is_refused(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let wrong = concurrent_sign_ins(&app, "jdoe@example.com", "Wrong-password1", 29);
+        let right = async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            app.token_reply("jdoe@example.com", "Password1").await.status
+        };
+        let (wrong, right) = futures_util::join!(wrong, right);
+        assert!(wrong.iter().all(|s| *s == 401), "{wrong:?}");
+        assert_eq!(right, 401);
+    }
+}
+
+on_both_backends! {
+    async fn concurrent_wrong_passwords_lock_the_account_at_its_limit(backend: Backend) {
+        // A throttle far above the account lockout, so only the lockout (10) decides.
+        let app = spawn_app_with(backend, |s| s.token_max_failures = 1000).await;
+        let id = app.create_seed_customer().await["id"].as_i64().unwrap() as i32;
+        let wrong = concurrent_sign_ins(&app, "jdoe@example.com", "Wrong-password1", 29);
+        let right = async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            app.token_reply("jdoe@example.com", "Password1").await.status
+        };
+        let (wrong, right) = futures_util::join!(wrong, right);
+        assert!(wrong.iter().all(|s| *s == 401), "{wrong:?}");
+        assert_eq!(right, 401, "the locked account let the right password in");
+        let (failures, locked): (i32, Option<chrono::NaiveDateTime>) = app
+            .with_db(move |conn| {
+                customers::table
+                    .find(id)
+                    .select((customers::failures_num, customers::lock_expires))
+                    .first(conn)
+            })
+            .await;
+        assert_eq!(failures, 10, "every counted failure is kept, no more");
+        assert!(locked.is_some());
+    }
+}
+
+on_both_backends! {
+    async fn concurrent_wrong_current_passwords_lock_the_account(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        let body = json!({"currentPassword": "Wrong-password1", "newPassword": "Password2!x"});
+        let replies = futures_util::future::join_all((0..25).map(|_| {
+            app.call("PUT", "/rest/V1/customers/me/password", Some(&token), Some(&body))
+        }))
+        .await;
+        assert!(replies.iter().all(|r| r.status == 401), "{replies:?}");
+        let right = json!({"currentPassword": "Password1", "newPassword": "Password2!x"});
+        let reply = app
+            .call("PUT", "/rest/V1/customers/me/password", Some(&token), Some(&right))
+            .await;
+        assert_eq!((reply.status, reply.body), (401, error("The account is locked.")));
+    }
+}
+
+fn three_addresses(tag: usize) -> Value {
+    let one = |n: usize| {
+        json!({"firstname": "Jane", "lastname": "Doe", "street": [format!("{tag} Request St {n}")],
+            "city": "Austin", "postcode": "73301", "telephone": "512-555-0100",
+            "country_id": "US", "region_id": 57})
+    };
+    json!([one(1), one(2), one(3)])
+}
+
+on_both_backends! {
+    async fn concurrent_saves_keep_exactly_one_requests_address_list(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let id = app.create_seed_customer().await["id"].as_i64().unwrap() as i32;
+        let token = app.seed_token().await;
+        for round in 0..3 {
+            let bodies: Vec<Value> = (0..10)
+                .map(|i| json!({"customer": {"email": "jdoe@example.com", "firstname": "Jane",
+                    "lastname": "Doe", "addresses": three_addresses(round * 10 + i)}}))
+                .collect();
+            let replies =
+                futures_util::future::join_all(bodies.iter().map(|b| app.save_me(&token, b))).await;
+            assert!(replies.iter().all(|r| r.status == 200), "{replies:?}");
+            let streets: Vec<String> = app
+                .with_db(move |conn| {
+                    customer_addresses::table
+                        .filter(customer_addresses::customer_id.eq(id))
+                        .select(customer_addresses::street)
+                        .load::<String>(conn)
+                })
+                .await;
+            assert_eq!(streets.len(), 3, "round {round}: {streets:?}");
+            let tag = |s: &String| s.split(' ').next().unwrap().to_owned();
+            assert!(streets.iter().all(|s| tag(s) == tag(&streets[0])), "round {round}: {streets:?}");
+        }
+    }
+}
