@@ -74,7 +74,13 @@ pub async fn graphql(
     body: web::Bytes,
 ) -> HttpResponse {
     let request = if req.method() == actix_web::http::Method::GET {
-        let params = crate::rest::php::parse_query(req.query_string());
+        let params = match crate::rest::php::parse_query(req.query_string()) {
+            Ok(params) => params,
+            Err(e) => {
+                let e = from_app(e);
+                return errors_only(StatusCode::BAD_REQUEST, &e.message, "graphql-input");
+            }
+        };
         let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
         let Some(query) = text("query") else {
             return errors_only(

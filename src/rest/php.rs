@@ -283,9 +283,14 @@ fn url_decode(raw: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// PHP's `max_input_nesting_level`: how many `[...]` levels a query key may have.
+pub const MAX_NESTING: usize = 64;
+
 /// PHP's `parse_str`: `a[b][0][c]=v&a[b][]=w` → nested objects (list indexes become keys, as
-/// in PHP arrays; `[]` appends).
-pub fn parse_query(query: &str) -> Map<String, Value> {
+/// in PHP arrays; `[]` appends). Built without recursion, and a key nested deeper than
+/// PHP's `max_input_nesting_level` (64) refuses the whole query with a 400 (PHP drops such a
+/// variable silently; refusing says why), so no query string can exhaust the stack.
+pub fn parse_query(query: &str) -> Result<Map<String, Value>, AppError> {
     let mut root = Map::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -303,29 +308,40 @@ pub fn parse_query(query: &str) -> Map<String, Value> {
         } else {
             rest[1..rest.len() - 1].split("][").collect()
         };
+        if segments.len() > MAX_NESTING {
+            return Err(AppError::Input(Phrase::positional(
+                "The query parameter \"%1\" is nested deeper than %2 levels.",
+                vec![
+                    Value::String(base.chars().take(64).collect()),
+                    MAX_NESTING.into(),
+                ],
+            )));
+        }
         insert(&mut root, base, &segments, value);
     }
-    root
+    Ok(root)
 }
 
-fn insert(map: &mut Map<String, Value>, key: &str, rest: &[&str], value: Value) {
-    let Some((next, tail)) = rest.split_first() else {
-        map.insert(key.to_owned(), value);
-        return;
-    };
-    let child = map
-        .entry(key.to_owned())
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !child.is_object() {
-        *child = Value::Object(Map::new());
+/// Walks down (creating objects as needed) and sets the value, in a loop.
+fn insert(root: &mut Map<String, Value>, base: &str, segments: &[&str], value: Value) {
+    let mut map = root;
+    let mut key = base.to_owned();
+    for next in segments {
+        let child = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+        if !child.is_object() {
+            *child = Value::Object(Map::new());
+        }
+        let Value::Object(child) = child else {
+            unreachable!("made an object above");
+        };
+        key = if next.is_empty() {
+            child.len().to_string()
+        } else {
+            (*next).to_owned()
+        };
+        map = child;
     }
-    let child = child.as_object_mut().expect("made an object above");
-    let next = if next.is_empty() {
-        child.len().to_string()
-    } else {
-        (*next).to_owned()
-    };
-    insert(child, &next, tail, value);
+    map.insert(key, value);
 }
 
 #[cfg(test)]
@@ -415,6 +431,30 @@ mod tests {
         assert_eq!(
             dedupe_case_insensitive_keys(&v),
             json!({"firstname": "a", "addresses": [{"city": "x"}]})
+        );
+    }
+
+    #[test]
+    fn query_keys_nest_up_to_phps_limit_and_no_further() {
+        let ok = format!("a{}=v", "[x]".repeat(MAX_NESTING));
+        let parsed = parse_query(&ok).unwrap();
+        let mut node = &parsed["a"];
+        for _ in 1..MAX_NESTING {
+            node = &node["x"];
+        }
+        assert_eq!(node["x"], "v");
+        let deep = format!("a{}=v", "[]".repeat(MAX_NESTING + 1));
+        assert!(parse_query(&deep).is_err());
+        let huge = format!("a{}=v", "[]".repeat(100_000));
+        assert!(parse_query(&huge).is_err());
+    }
+
+    #[test]
+    fn appends_and_indexes_follow_php() {
+        let q = parse_query("a[]=1&a[]=2&a[k]=3&b=4").unwrap();
+        assert_eq!(
+            Value::Object(q),
+            json!({"a": {"0": "1", "1": "2", "k": "3"}, "b": "4"})
         );
     }
 }

@@ -136,3 +136,23 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn deeply_nested_query_strings_get_a_400_and_the_service_lives(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let deep = "[]".repeat(20_000);
+        let admin = app.admin_token().await;
+        for path in [
+            format!("/graphql?a{deep}="),
+            format!("/graphql?query=%7Bcountries%7Bid%7D%7D&variables{deep}="),
+            format!("/rest/V1/customers/search?searchCriteria{}=x", "[a]".repeat(20_000)),
+        ] {
+            let reply = app.call("GET", &path, Some(&admin), None).await;
+            assert_eq!(reply.status, 400, "{path:.40}: {:?}", reply.body);
+        }
+        // PHP's max_input_nesting_level (64) is still accepted.
+        let ok = format!("/rest/V1/customers/search?searchCriteria=&x{}=1", "[a]".repeat(63));
+        assert_eq!(app.call("GET", &ok, Some(&admin), None).await.status, 200);
+        assert_eq!(app.call("GET", "/healthz", None, None).await.status, 200);
+    }
+}

@@ -183,7 +183,7 @@ pub async fn search_customers(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let params = crate::rest::php::parse_query(req.query_string());
+    let params = crate::rest::php::parse_query(req.query_string())?;
     let criteria = crate::domain::search::SearchCriteria::from_query(&params)?;
     let echo = criteria.echo();
     let page = back_office::search_customers(&state, criteria).await?;

@@ -121,7 +121,7 @@ pub async fn store_configs(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let params = parse_query(req.query_string());
+    let params = parse_query(req.query_string())?;
     let wanted: Option<Vec<String>> = crate::rest::php::top_level(&params, "storeCodes")
         .map(|v| crate::rest::php::to_string_list(Some("storeCodes"), v).unwrap_or_default());
     let settings = &state.settings;
