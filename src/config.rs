@@ -68,6 +68,9 @@ pub struct Settings {
     pub lockout_duration: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Addresses one customer may have (Magento sets no limit; without one, an account with
+    /// thousands of addresses makes every read of it dear).
+    pub max_addresses_per_customer: usize,
     /// Magento `checkout/options/enable_guest_checkout_login`: when false (the default),
     /// e-mail availability always answers `true` and password-reset requests never reveal
     /// whether an account exists.
@@ -144,6 +147,7 @@ impl Settings {
             lockout_failures: 10,
             lockout_duration: Duration::from_secs(600),
             max_body_bytes: 1024 * 1024,
+            max_addresses_per_customer: 100,
             guest_checkout_login: false,
             confirmation_required: false,
             reset_token_lifetime_hours: 2,
@@ -266,6 +270,13 @@ impl Settings {
             86400 * 30,
             600,
         )?);
+        s.max_addresses_per_customer = num(
+            "MAX_ADDRESSES_PER_CUSTOMER",
+            get("MAX_ADDRESSES_PER_CUSTOMER"),
+            1,
+            100_000,
+            s.max_addresses_per_customer,
+        )?;
         s.max_body_bytes = num(
             "MAX_BODY_BYTES",
             get("MAX_BODY_BYTES"),

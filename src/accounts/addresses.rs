@@ -74,11 +74,15 @@ fn add_address(
     conn: &mut DbConnection,
     customer_id: i32,
     given: &AddressInput,
+    max_addresses: usize,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     let customer =
         queries::find(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
     let address = given.validate()?;
+    if address_queries::count_of_customer(conn, customer_id)? >= max_addresses as i64 {
+        return Err(super::too_many_addresses(max_addresses));
+    }
     let id = address_queries::insert(conn, customer_id, &address, now)?;
     apply_address_flags(
         conn,
@@ -140,12 +144,13 @@ pub async fn add_own_address(
     given: AddressInput,
 ) -> Result<AddressOf, AppError> {
     let now = db::now_seconds();
+    let max_addresses = state.settings.max_addresses_per_customer;
     state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
                 queries::lock_customer(conn, customer_id)?;
-                let id = add_address(conn, customer_id, &given, now)?;
+                let id = add_address(conn, customer_id, &given, max_addresses, now)?;
                 let account = queries::load(conn, customer_id)?
                     .ok_or_else(|| no_such_customer(customer_id))?;
                 AddressOf::in_account(account, id).ok_or_else(|| {

@@ -45,6 +45,14 @@ impl From<i32> for EntityId {
     }
 }
 
+/// Refused when a customer would have more than `max` addresses.
+pub fn too_many_addresses(max: usize) -> AppError {
+    AppError::Input(Phrase::positional(
+        "A customer can have no more than %1 addresses.",
+        vec![Value::from(max)],
+    ))
+}
+
 /// `No such entity with customerId = %1`.
 pub fn no_such_customer(id: impl Into<Value>) -> AppError {
     AppError::NotFound(Phrase::no_such_entity("customerId", id))

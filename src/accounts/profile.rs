@@ -58,6 +58,7 @@ pub fn save_customer(
     customer: &CustomerInput,
     attributes: &ValidCustomer,
     scope: Option<ScopeChange>,
+    max_addresses: usize,
     now: NaiveDateTime,
 ) -> Result<Account, AppError> {
     let Account {
@@ -88,6 +89,9 @@ pub fn save_customer(
     .or(current.default_shipping);
 
     if let Some(list) = &customer.addresses {
+        if list.len() > max_addresses {
+            return Err(super::too_many_addresses(max_addresses));
+        }
         // Validate every address before writing any.
         let mut plan: Vec<PlannedAddress> = Vec::with_capacity(list.len());
         for given in list {
@@ -207,6 +211,7 @@ pub async fn save_account(
         return Err(no_such_customer(customer_id.given));
     };
     let scopes = state.scopes.clone();
+    let max_addresses = state.settings.max_addresses_per_customer;
     let now = db::now_seconds();
     state
         .db
@@ -237,7 +242,7 @@ pub async fn save_account(
                     }
                     SaveMode::AsSent | SaveMode::Partial => None,
                 };
-                save_customer(conn, id, &customer, &attributes, scope, now)
+                save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)
             })
         })
         .await

@@ -75,6 +75,11 @@ pub async fn create_account(
     }
     let attributes = attributes?;
     let addresses = addresses?;
+    if addresses.len() > state.settings.max_addresses_per_customer {
+        return Err(super::too_many_addresses(
+            state.settings.max_addresses_per_customer,
+        ));
+    }
 
     let secrets = InitialSecrets {
         password_hash: match password {

@@ -9,7 +9,7 @@ use crate::db::customers::Account;
 use crate::db::{
     self, Db,
     scopes::{Scopes, Store},
-    tokens::{CustomerTokenOwner, TokenOwner},
+    tokens::{CustomerTokenOwner, TokenOwner, TokenRead},
 };
 use crate::error::AppError;
 use std::marker::PhantomData;
@@ -101,12 +101,13 @@ impl StoreContext {
     }
 }
 
-/// The caller behind an `Authorization` header value, and for a customer token the account
-/// read with the token in the same query. A token that is not ours, expired or revoked makes
+/// The caller behind an `Authorization` header value, and (with `TokenRead::WithAccount`) for
+/// a customer token the account read with the token in the same query. A token that is not ours, expired or revoked makes
 /// a guest, as in Magento (REST reports the ACL failure, never the token problem).
 pub async fn resolve_caller(
     db: &Db,
     authorization: Option<&str>,
+    read: TokenRead,
 ) -> Result<(Caller, Option<Arc<Account>>), AppError> {
     let Some(hash) = authorization
         .and_then(token::bearer_token)
@@ -118,7 +119,7 @@ pub async fn resolve_caller(
     let now = db::now();
     Ok(
         match db
-            .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now)?))
+            .run(move |conn| Ok(db::tokens::find_live_token(conn, &hash, now, read)?))
             .await?
         {
             None => (Caller::Guest, None),

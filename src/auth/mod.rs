@@ -7,4 +7,5 @@ pub mod caller;
 pub mod password;
 pub mod token;
 
+pub use crate::db::tokens::TokenRead;
 pub use caller::{AuthenticatedCustomer, Authorized, Caller, StoreContext, resolve_caller};

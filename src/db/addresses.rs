@@ -55,6 +55,14 @@ impl<'a> AddressFields<'a> {
 }
 
 /// The address with this id, whoever owns it.
+/// How many addresses the customer has.
+pub fn count_of_customer(conn: &mut DbConnection, customer_id: i32) -> QueryResult<i64> {
+    customer_addresses::table
+        .filter(customer_addresses::customer_id.eq(customer_id))
+        .count()
+        .get_result(conn)
+}
+
 pub fn find(conn: &mut DbConnection, address_id: i32) -> QueryResult<Option<AddressRow>> {
     customer_addresses::table
         .find(address_id)

@@ -147,14 +147,71 @@ pub struct LiveToken {
     pub account: Option<Account>,
 }
 
+/// What a token lookup reads besides the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRead {
+    /// The owner only: every route that does not render the caller's account. An account's
+    /// address count never makes these requests dearer.
+    Owner,
+    /// The owner and, for a customer token, the customer with all addresses, in the same
+    /// statement (`GET /me` and its default addresses need no second round trip).
+    WithAccount,
+}
+
+/// One row of the lookup without the account: the first ten columns of `SelectedTokenRow`.
+type SelectedOwnerRow = (
+    i32,
+    i16,
+    Option<i32>,
+    Option<i32>,
+    Option<bool>,
+    Option<i32>,
+    Option<bool>,
+    Option<i32>,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
 /// One indexed lookup by hash for any kind of token; expiry and revocation are checked in SQL,
-/// the owner's state (active customer or admin, unrevoked integration) from the same rows. A
-/// customer token's rows also carry the customer and one address each.
+/// the owner's state (active customer or admin, unrevoked integration) from the same rows.
+/// With `TokenRead::WithAccount`, a customer token's rows also carry the customer and one
+/// address each.
 pub fn find_live_token(
     conn: &mut DbConnection,
     token_hash: &TokenHash,
     now: NaiveDateTime,
+    read: TokenRead,
 ) -> QueryResult<Option<LiveToken>> {
+    if read == TokenRead::Owner {
+        let row: Option<SelectedOwnerRow> = access_tokens::table
+            .left_join(customers::table)
+            .left_join(admin_users::table)
+            .left_join(integrations::table)
+            .filter(access_tokens::token_hash.eq(token_hash.as_str()))
+            .filter(access_tokens::expires_at.gt(now))
+            .filter(access_tokens::revoked_at.is_null())
+            .select((
+                access_tokens::id,
+                access_tokens::user_type,
+                access_tokens::customer_id,
+                customers::website_id.nullable(),
+                customers::is_active.nullable(),
+                access_tokens::admin_id,
+                admin_users::is_active.nullable(),
+                access_tokens::integration_id,
+                integrations::resources.nullable(),
+                integrations::revoked_at.nullable(),
+            ))
+            .first(conn)
+            .optional()?;
+        return Ok(row.and_then(|(a, b, c, d, e, f, g, h, i, j)| {
+            let row = TokenRow::from((a, b, c, d, e, f, g, h, i, j, None, None));
+            owner_of(&row).map(|owner| LiveToken {
+                owner,
+                account: None,
+            })
+        }));
+    }
     // A flat chain of joins with an explicit ON: SQLite materializes a parenthesized
     // `customers LEFT JOIN customer_addresses` (a full scan per request, seen in EXPLAIN QUERY
     // PLAN), while the flat form is three index lookups. No ORDER BY for the same reason; the
@@ -189,23 +246,11 @@ pub fn find_live_token(
         ))
         .load(conn)?;
     let mut rows = rows.into_iter().map(TokenRow::from);
-    let Some(first) = rows.next() else {
+    let Some(mut first_row) = rows.next() else {
         return Ok(None);
     };
-    let TokenRow {
-        token_id,
-        user_type,
-        customer_id,
-        website_id,
-        customer_active,
-        admin_id,
-        admin_active,
-        integration_id,
-        resources,
-        integration_revoked,
-        customer,
-        address: first_address,
-    } = first;
+    let customer = first_row.customer.take();
+    let first_address = first_row.address.take();
     let account = customer.map(|customer| {
         let mut addresses: Vec<AddressRow> = first_address
             .into_iter()
@@ -217,7 +262,25 @@ pub fn find_live_token(
             addresses,
         }
     });
-    let owner = match UserType::from_token_code(user_type) {
+    Ok(owner_of(&first_row).map(|owner| LiveToken { owner, account }))
+}
+
+/// The live owner of a token row, or `None` when the owner is inactive or revoked.
+fn owner_of(row: &TokenRow) -> Option<TokenOwner> {
+    let TokenRow {
+        token_id,
+        user_type,
+        customer_id,
+        website_id,
+        customer_active,
+        admin_id,
+        admin_active,
+        integration_id,
+        ref resources,
+        integration_revoked,
+        ..
+    } = *row;
+    match UserType::from_token_code(user_type) {
         Some(UserType::Customer) => match (customer_id, website_id, customer_active) {
             (Some(customer_id), Some(website_id), Some(true)) => {
                 Some(TokenOwner::Customer(CustomerTokenOwner {
@@ -246,8 +309,7 @@ pub fn find_live_token(
             _ => None,
         },
         None => None,
-    };
-    Ok(owner.map(|owner| LiveToken { owner, account }))
+    }
 }
 
 /// Stores a token for an admin user or an integration.

@@ -9,7 +9,7 @@ pub mod mutation;
 pub mod query;
 pub mod types;
 
-use crate::auth::{StoreContext, resolve_caller};
+use crate::auth::{StoreContext, TokenRead, resolve_caller};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::AUTHORIZATION;
@@ -155,7 +155,7 @@ pub async fn graphql(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let caller = match resolve_caller(&state.db, authorization).await {
+    let caller = match resolve_caller(&state.db, authorization, TokenRead::Owner).await {
         Ok((caller, _)) => caller,
         Err(e) => {
             let e = from_app(e);

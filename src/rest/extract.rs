@@ -8,7 +8,9 @@
 
 use crate::accounts::EntityId;
 use crate::auth::acl::Resource;
-use crate::auth::{AuthenticatedCustomer, Authorized, Caller, StoreContext, resolve_caller};
+use crate::auth::{
+    AuthenticatedCustomer, Authorized, Caller, StoreContext, TokenRead, resolve_caller,
+};
 use crate::db::customers::Account;
 use crate::error::{AppError, Phrase};
 use crate::rest::php::to_int;
@@ -41,13 +43,31 @@ pub async fn rest_context(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let (caller, account) = resolve_caller(&state.db, authorization).await?;
+    let read = if renders_own_account(&req) {
+        TokenRead::WithAccount
+    } else {
+        TokenRead::Owner
+    };
+    let (caller, account) = resolve_caller(&state.db, authorization, read).await?;
     if let Some(account) = account {
         req.extensions_mut().insert(account);
     }
     req.extensions_mut().insert(store);
     req.extensions_mut().insert(caller);
     next.call(req).await
+}
+
+/// Whether the request is one of the reads that render the caller's own account (`GET /me`
+/// and its default addresses): only those read the addresses with the token.
+fn renders_own_account(req: &ServiceRequest) -> bool {
+    req.method() == actix_web::http::Method::GET
+        && [
+            "/customers/me",
+            "/customers/me/billingAddress",
+            "/customers/me/shippingAddress",
+        ]
+        .iter()
+        .any(|suffix| req.path().ends_with(suffix))
 }
 
 fn from_extensions<T: Clone + 'static>(req: &HttpRequest) -> Result<T, AppError> {

@@ -156,3 +156,50 @@ on_both_backends! {
         assert_eq!(app.call("GET", "/healthz", None, None).await.status, 200);
     }
 }
+
+on_both_backends! {
+    async fn addresses_per_customer_are_capped(backend: Backend) {
+        let app = spawn_app_with(backend, |s| s.max_addresses_per_customer = 3).await;
+        let one = three_addresses(1)[0].clone();
+        let four = json!([one, one, one, one]);
+        let refused = app
+            .create_customer(&json!({"customer": {"email": "many@example.com",
+                "firstname": "M", "lastname": "A", "addresses": four}, "password": "Password1"}))
+            .await;
+        let too_many = json!({"message": "A customer can have no more than %1 addresses.",
+            "parameters": [3]});
+        assert_eq!((refused.status, refused.body), (400, too_many.clone()));
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        let saved = app
+            .save_me(&token, &json!({"customer": {"email": "jdoe@example.com",
+                "firstname": "Jane", "lastname": "Doe", "addresses": four}}))
+            .await;
+        assert_eq!((saved.status, saved.body), (400, too_many.clone()));
+        assert_eq!(app.get_me(&token).await.body["addresses"].as_array().unwrap().len(), 1);
+    }
+}
+
+on_both_backends! {
+    async fn only_account_reads_load_addresses_with_the_token(backend: Backend) {
+        use customer_service::db::tokens::{TokenRead, find_live_token};
+        use customer_service::domain::token::TokenHash;
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        let hash = TokenHash::of(&token);
+        let (owner_only, with_account) = app
+            .with_db(move |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                Ok((
+                    find_live_token(conn, &hash, now, TokenRead::Owner)?,
+                    find_live_token(conn, &hash, now, TokenRead::WithAccount)?,
+                ))
+            })
+            .await;
+        let (owner_only, with_account) = (owner_only.unwrap(), with_account.unwrap());
+        assert_eq!(owner_only.owner, with_account.owner);
+        assert!(owner_only.account.is_none());
+        assert_eq!(with_account.account.unwrap().addresses.len(), 1);
+    }
+}
