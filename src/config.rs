@@ -71,6 +71,9 @@ pub struct Settings {
     /// Addresses one customer may have (Magento sets no limit; without one, an account with
     /// thousands of addresses makes every read of it dear).
     pub max_addresses_per_customer: usize,
+    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` / `Forwarded` headers are
+    /// believed when finding a request's client IP; empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Magento `checkout/options/enable_guest_checkout_login`: when false (the default),
     /// e-mail availability always answers `true` and password-reset requests never reveal
     /// whether an account exists.
@@ -80,7 +83,9 @@ pub struct Settings {
     pub confirmation_required: bool,
     /// Magento `customer/password/reset_link_expiration_period` (2 hours).
     pub reset_token_lifetime_hours: i64,
-    /// Magento `customer/password/max_number_password_reset_requests` per hour (5; 0 = no limit).
+    /// Password-reset requests per client IP and hour (100; 0 = no limit): a flood cap.
+    /// Magento counts 5 per hour "by IP and e-mail", which refuses a second customer behind the
+    /// same address; here the IP only caps floods and the e-mail carries the interval.
     pub reset_max_requests_per_hour: u32,
     /// Magento `customer/password/min_time_between_password_reset_requests` (10 minutes; 0 = none).
     pub reset_min_interval: Duration,
@@ -121,6 +126,19 @@ pub struct ConfigError {
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/customer-service.sqlite3";
 
+/// `TRUSTED_PROXIES`: comma-separated addresses (`10.0.0.5`) or ranges (`10.0.0.0/8`).
+fn parse_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{p:?} is not an IP address or CIDR range"))
+        })
+        .collect()
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
@@ -148,10 +166,11 @@ impl Settings {
             lockout_duration: Duration::from_secs(600),
             max_body_bytes: 1024 * 1024,
             max_addresses_per_customer: 100,
+            trusted_proxies: Vec::new(),
             guest_checkout_login: false,
             confirmation_required: false,
             reset_token_lifetime_hours: 2,
-            reset_max_requests_per_hour: 5,
+            reset_max_requests_per_hour: 100,
             reset_min_interval: Duration::from_secs(600),
             contact_email: "hello@example.com".into(),
             mail_from: "Main Website <general@example.com>".into(),
@@ -277,6 +296,13 @@ impl Settings {
             100_000,
             s.max_addresses_per_customer,
         )?;
+        if let Some(raw) = get("TRUSTED_PROXIES") {
+            s.trusted_proxies = parse_proxies(raw).map_err(|reason| ConfigError {
+                var: "TRUSTED_PROXIES",
+                value: raw.to_owned(),
+                reason,
+            })?;
+        }
         s.max_body_bytes = num(
             "MAX_BODY_BYTES",
             get("MAX_BODY_BYTES"),
@@ -301,7 +327,7 @@ impl Settings {
             get("PASSWORD_RESET_MAX_REQUESTS_PER_HOUR"),
             0,
             100_000,
-            5,
+            100,
         )?;
         s.reset_min_interval = Duration::from_secs(num(
             "PASSWORD_RESET_MIN_INTERVAL_SECONDS",

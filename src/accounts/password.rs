@@ -154,6 +154,7 @@ pub async fn request_password_reset(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                password_resets::lock_log(conn)?;
                 let now = db::now();
                 let limited = password_resets::is_limited(
                     conn,

@@ -162,9 +162,8 @@ pub async fn graphql(
             return errors_only(StatusCode::SERVICE_UNAVAILABLE, &e.message, "internal");
         }
     };
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let ip = crate::rest::extract::client_ip(&req, &state.settings.trusted_proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     let context = RequestContext {
         state: state.get_ref().clone(),

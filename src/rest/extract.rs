@@ -25,6 +25,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde_json::{Map, Value};
 use std::future::{Ready, ready};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
@@ -116,6 +117,61 @@ impl<R: Resource> FromRequest for Authorized<R> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(from_extensions::<Caller>(req).and_then(Authorized::check))
     }
+}
+
+/// The client's IP: the TCP peer, unless the peer is a trusted proxy; then the nearest
+/// address in `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted proxy,
+/// read from the right, so a client cannot choose its address by sending the header itself.
+pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let header = |name| {
+        req.headers()
+            .get_all(name)
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut hops: Vec<IpAddr> = header("x-forwarded-for")
+        .split(',')
+        .filter_map(|h| parse_hop(h.trim()))
+        .collect();
+    if hops.is_empty() {
+        hops = header("forwarded")
+            .split([',', ';'])
+            .filter_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                key.eq_ignore_ascii_case("for")
+                    .then(|| parse_hop(value.trim().trim_matches('"')))
+                    .flatten()
+            })
+            .collect();
+    }
+    Some(
+        hops.iter()
+            .rev()
+            .find(|ip| !is_trusted(ip))
+            .or(hops.first())
+            .copied()
+            .unwrap_or(peer),
+    )
+}
+
+/// One forwarding hop: `1.2.3.4`, `1.2.3.4:5678`, `[::1]:80` or `::1`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Ok(addr) = hop.parse::<std::net::SocketAddr>() {
+        return Some(addr.ip());
+    }
+    hop.trim_start_matches('[')
+        .split(']')
+        .next()
+        .and_then(|h| h.parse().ok())
 }
 
 /// A numeric path segment, converted as Magento converts `int` parameters (`abc` → 400).

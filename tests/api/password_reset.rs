@@ -167,18 +167,42 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    async fn reset_requests_are_rate_limited_per_email_and_per_ip(backend: Backend) {
-        let app = spawn_app(backend).await;
+    async fn reset_requests_are_limited_per_email_and_flood_capped_per_ip(backend: Backend) {
+        // Behind a trusted proxy at 127.0.0.1, with a cap of 3 requests per client IP and hour.
+        let app = spawn_app_with(backend, |s| {
+            s.reset_max_requests_per_hour = 3;
+            s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        })
+        .await;
         app.create_seed_customer().await;
-        async fn request(app: &TestApp, email: &str) -> Reply {
-            app.request_reset(&json!({"email": email, "template": "email_reset"})).await
+        async fn request(app: &TestApp, email: &str, client: &str) -> Reply {
+            let body = json!({"email": email, "template": "email_reset"});
+            let req = app
+                .build("PUT", "/rest/V1/customers/password", None, Some(&body))
+                .header("X-Forwarded-For", format!("{client}, 127.0.0.1"));
+            app.send(req).await
         }
         let too_many = json!({"message": "We received too many requests for password resets. Please wait and try again later or contact %1.", "parameters": ["hello@example.com"]});
-        assert_eq!(request(&app, "jdoe@example.com").await.status, 200);
-        let reply = request(&app, "jdoe@example.com").await;
-        assert_eq!((reply.status, &reply.body), (400, &too_many), "10 minutes between requests");
-        let reply = request(&app, "someone-else@example.com").await;
-        assert_eq!((reply.status, reply.body), (400, too_many), "the same IP is limited too");
+        assert_eq!(request(&app, "jdoe@example.com", "198.51.100.7").await.status, 200);
+        let reply = request(&app, "jdoe@example.com", "203.0.113.9").await;
+        assert_eq!((reply.status, &reply.body), (400, &too_many), "10 minutes between requests for one e-mail, from anywhere");
+        // Another customer behind the same address is not refused (Magento's default would).
+        let reply = request(&app, "someone-else@example.com", "198.51.100.7").await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        let reply = request(&app, "third@example.com", "198.51.100.7").await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        // The fourth request from that client within the hour is a flood.
+        let reply = request(&app, "fourth@example.com", "198.51.100.7").await;
+        assert_eq!((reply.status, &reply.body), (400, &too_many), "per-IP hourly cap");
+        // ... of that client only: the proxy's other clients go on.
+        let reply = request(&app, "fourth@example.com", "192.0.2.44").await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        // An untrusted peer cannot pick its address: without the trusted proxy setting the
+        // header is ignored and the TCP peer counts.
+        let direct = spawn_app_with(backend, |s| s.reset_max_requests_per_hour = 1).await;
+        assert_eq!(request(&direct, "a@example.com", "198.51.100.1").await.status, 200);
+        let reply = request(&direct, "b@example.com", "198.51.100.2").await;
+        assert_eq!((reply.status, &reply.body), (400, &too_many), "X-Forwarded-For from an untrusted peer is ignored");
     }
 }
 

@@ -7,7 +7,9 @@
 use crate::accounts::password;
 use crate::auth::StoreContext;
 use crate::error::AppError;
-use crate::rest::extract::{RequestInput, path_param, request_website, required_strings};
+use crate::rest::extract::{
+    RequestInput, client_ip, path_param, request_website, required_strings,
+};
 use crate::rest::php::to_int;
 use crate::rest::render as json;
 use crate::state::AppState;
@@ -26,9 +28,8 @@ pub async fn initiate_password_reset(
     let [email, template] = required_strings(&input, ["email", "template"])?;
     let website_id = request_website(&state, &store, &input)?;
     // The peer address, not a forwarded header a client could forge.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let ip = client_ip(&req, &state.settings.trusted_proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     let sent = password::request_password_reset(&state, email, template, website_id, ip).await?;
     Ok(json::ok(&sent))
