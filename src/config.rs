@@ -74,6 +74,8 @@ pub struct Settings {
     /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` / `Forwarded` headers are
     /// believed when finding a request's client IP; empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a request body may take to arrive (408 after it).
+    pub body_timeout: Duration,
     /// Magento `checkout/options/enable_guest_checkout_login`: when false (the default),
     /// e-mail availability always answers `true` and password-reset requests never reveal
     /// whether an account exists.
@@ -167,6 +169,7 @@ impl Settings {
             max_body_bytes: 1024 * 1024,
             max_addresses_per_customer: 100,
             trusted_proxies: Vec::new(),
+            body_timeout: Duration::from_secs(30),
             guest_checkout_login: false,
             confirmation_required: false,
             reset_token_lifetime_hours: 2,
@@ -296,6 +299,13 @@ impl Settings {
             100_000,
             s.max_addresses_per_customer,
         )?;
+        s.body_timeout = Duration::from_secs(num(
+            "BODY_TIMEOUT_SECONDS",
+            get("BODY_TIMEOUT_SECONDS"),
+            1,
+            3600,
+            30,
+        )?);
         if let Some(raw) = get("TRUSTED_PROXIES") {
             s.trusted_proxies = parse_proxies(raw).map_err(|reason| ConfigError {
                 var: "TRUSTED_PROXIES",

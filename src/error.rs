@@ -163,6 +163,9 @@ pub enum AppError {
     /// A body larger than the configured limit: 413.
     #[error("body over {0} bytes")]
     PayloadTooLarge(usize),
+    /// A body that did not arrive within the configured time: 408.
+    #[error("request body timed out")]
+    RequestTimeout,
     /// The database cannot be reached (pool timeout, lost connection): 503.
     #[error("database unavailable")]
     Unavailable(#[source] Cause),

@@ -71,8 +71,14 @@ pub async fn graphql(
     state: web::Data<AppState>,
     schema: web::Data<CustomerSchema>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
+    // The same body limits as REST, answered in Magento's JSON (not actix's plain text).
+    let mut payload = payload.into_inner();
+    let body = match crate::rest::extract::read_body(&req, &mut payload).await {
+        Ok(body) => body,
+        Err(e) => return crate::rest::render::error_response(&e),
+    };
     let request = if req.method() == actix_web::http::Method::GET {
         let params = match crate::rest::php::parse_query(req.query_string()) {
             Ok(params) => params,

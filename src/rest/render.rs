@@ -127,6 +127,7 @@ fn error_body(e: &AppError) -> ErrorBody {
             errors: None,
             parameters: Some(Value::Array(vec![Value::String(limit.to_string())])),
         },
+        AppError::RequestTimeout => plain("The request body was not received in time."),
         AppError::Unavailable(_) => {
             plain("The service is temporarily unavailable. Please try again later.")
         }
@@ -150,9 +151,16 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound(_) | AppError::NoRoute => StatusCode::NOT_FOUND,
         AppError::Unauthorized(_) | AppError::Locked(_) => StatusCode::UNAUTHORIZED,
         AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// An error as Magento's REST renderer writes it (also used by GraphQL's transport for the
+/// failures that happen before a document is read, such as an oversized body).
+pub fn error_response(e: &AppError) -> HttpResponse {
+    e.error_response()
 }
 
 impl ResponseError for AppError {

@@ -203,3 +203,65 @@ on_both_backends! {
         assert_eq!(with_account.account.unwrap().addresses.len(), 1);
     }
 }
+
+on_both_backends! {
+    async fn oversized_graphql_bodies_get_magentos_json_413(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let big = format!(r#"{{"query": "{{ countries {{ id }} }}", "pad": "{}"}}"#, "x".repeat(1_100_000));
+        let reply = app
+            .send(
+                app.build("POST", "/graphql", None, None)
+                    .header("Content-Type", "application/json")
+                    .body(big),
+            )
+            .await;
+        assert_eq!(
+            (reply.status, reply.body),
+            (413, json!({"message": "The request body is larger than %1 bytes.", "parameters": ["1048576"]}))
+        );
+        // Bodies between actix's old 256 KiB default and the limit are read.
+        let padded = format!(r#"{{"query": "{{ countries {{ id }} }}", "pad": "{}"}}"#, "x".repeat(300_000));
+        let reply = app
+            .send(
+                app.build("POST", "/graphql", None, None)
+                    .header("Content-Type", "application/json")
+                    .body(padded),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+    }
+}
+
+on_both_backends! {
+    async fn a_body_that_stops_arriving_is_timed_out(backend: Backend) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let app = spawn_app_with(backend, |s| s.body_timeout = std::time::Duration::from_secs(1)).await;
+        let address = app.url("").trim_start_matches("http://").to_owned();
+        for path in ["/rest/V1/customers", "/graphql"] {
+            let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"cust"
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                let mut buf = [0u8; 4096];
+                loop {
+                    let n = stream.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    answer.extend_from_slice(&buf[..n]);
+                    if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}") {
+                        break;
+                    }
+                }
+            })
+            .await;
+            assert!(read.is_ok(), "{path}: no answer within 10 s");
+            let text = String::from_utf8_lossy(&answer);
+            assert!(text.starts_with("HTTP/1.1 408"), "{path}: {text}");
+            assert!(text.contains(r#"{"message":"The request body was not received in time."}"#), "{path}: {text}");
+        }
+    }
+}
