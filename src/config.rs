@@ -50,6 +50,15 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// How long a request waits for a database connection before answering 503.
     pub db_connect_timeout: Duration,
+    /// How long one database call may take before the request answers 503 (a hung server
+    /// must not hold requests for the whole hang); on PostgreSQL also the server-side
+    /// `statement_timeout`.
+    pub db_query_timeout: Duration,
+    /// How long startup keeps retrying (with backoff) to reach PostgreSQL before giving up.
+    pub db_startup_wait: Duration,
+    /// Create a missing SQLite database even where one existed before or its folder is
+    /// missing (`CREATE_DATABASE`); off, such a start is refused.
+    pub create_database: bool,
     /// Lifetime of customer tokens (Magento `oauth/access_token_lifetime/customer`, 1 hour).
     pub customer_token_lifetime: Duration,
     /// Lifetime of admin tokens (Magento `oauth/access_token_lifetime/admin`, 4 hours).
@@ -154,6 +163,9 @@ impl Settings {
             http_workers: cores(),
             db_pool_size: 4,
             db_connect_timeout: Duration::from_secs(3),
+            db_query_timeout: Duration::from_secs(10),
+            db_startup_wait: Duration::from_secs(60),
+            create_database: false,
             customer_token_lifetime: Duration::from_secs(3600),
             admin_token_lifetime: Duration::from_secs(4 * 3600),
             bcrypt_cost: 10,
@@ -238,6 +250,21 @@ impl Settings {
         }
         s.http_workers = num("HTTP_WORKERS", get("HTTP_WORKERS"), 1, 256, s.http_workers)?;
         s.db_pool_size = num("DB_POOL_SIZE", get("DB_POOL_SIZE"), 1, 256, s.db_pool_size)?;
+        s.db_query_timeout = Duration::from_secs(num(
+            "DB_QUERY_TIMEOUT_SECONDS",
+            get("DB_QUERY_TIMEOUT_SECONDS"),
+            1,
+            3600,
+            10,
+        )?);
+        s.db_startup_wait = Duration::from_secs(num(
+            "DB_STARTUP_WAIT_SECONDS",
+            get("DB_STARTUP_WAIT_SECONDS"),
+            0,
+            3600,
+            60,
+        )?);
+        s.create_database = flag("CREATE_DATABASE", get("CREATE_DATABASE"))?;
         s.db_connect_timeout = Duration::from_secs(num(
             "DB_CONNECT_TIMEOUT_SECONDS",
             get("DB_CONNECT_TIMEOUT_SECONDS"),

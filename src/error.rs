@@ -229,6 +229,24 @@ impl From<diesel::result::Error> for AppError {
             ) => Self::Unavailable(e.into()),
             // A value PostgreSQL cannot hold (the NUL character) reached a query through a
             // path without its own check: the client's input, so a 400, not a 500.
+            // SQLite: the write lock not granted within busy_timeout, or storage that cannot
+            // take the write (disk full, read-only file, I/O error, a vanished file). The
+            // service cannot serve it now: 503, never a 500.
+            Error::DatabaseError(_, info)
+                if [
+                    "database is locked",
+                    "database table is locked",
+                    "database or disk is full",
+                    "readonly database",
+                    "disk I/O error",
+                    "unable to open database file",
+                    "statement timeout",
+                ]
+                .iter()
+                .any(|m| info.message().contains(m)) =>
+            {
+                Self::Unavailable(e.into())
+            }
             Error::DatabaseError(_, info)
                 if info
                     .message()

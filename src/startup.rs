@@ -34,10 +34,34 @@ pub struct Application {
     server: Server,
 }
 
+/// Builds the pool; a PostgreSQL that is not up yet (a host starting, a failover) is retried
+/// with backoff for `DB_STARTUP_WAIT_SECONDS` before startup gives up.
+fn build_pool_waiting(settings: &Settings) -> Result<db::DbPool, StartupError> {
+    let started = std::time::Instant::now();
+    let mut backoff = std::time::Duration::from_millis(250);
+    loop {
+        match db::build_pool(settings) {
+            Err(DbSetupError::Connect(shown, e))
+                if settings.database_url.is_postgres()
+                    && started.elapsed() + backoff < settings.db_startup_wait =>
+            {
+                log::warn!(
+                    "PostgreSQL at {shown} is not reachable yet ({}); retrying in {} ms",
+                    e.to_string().replace('\n', " "),
+                    backoff.as_millis()
+                );
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(std::time::Duration::from_secs(5));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// Opens the pool, applies pending migrations and reads the scopes (blocking work: call it
 /// from a blocking context or before the runtime serves requests).
 pub fn prepare_database(settings: &Settings) -> Result<(Db, Scopes), StartupError> {
-    let pool = db::build_pool(settings)?;
+    let pool = build_pool_waiting(settings)?;
     let mut conn = pool
         .get()
         .map_err(|e| DbSetupError::Connect("the pool".into(), e))?;
@@ -47,7 +71,7 @@ pub fn prepare_database(settings: &Settings) -> Result<(Db, Scopes), StartupErro
     }
     let scopes = Scopes::load(&mut conn)?;
     drop(conn);
-    Ok((Db::new(pool), scopes))
+    Ok((Db::new(pool, settings), scopes))
 }
 
 /// Every hour (and once at startup), deletes dead tokens and expired throttle rows, so the

@@ -19,6 +19,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{CustomizeConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::time::Duration;
 
 /// A connection to either backend. Queries written once against this type run on both.
@@ -39,6 +40,31 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 #[derive(Debug)]
 pub struct DbManager {
     url: DatabaseUrl,
+    /// PostgreSQL's `statement_timeout` for every session, in milliseconds.
+    statement_timeout_ms: u128,
+}
+
+/// libpq connection parameters that make a dead or unreachable server fail fast instead of
+/// after the kernel's defaults (hours for an idle connection), unless the URL sets them.
+const PG_RESILIENCE: &[(&str, &str)] = &[
+    ("connect_timeout", "5"),
+    ("keepalives", "1"),
+    ("keepalives_idle", "30"),
+    ("keepalives_interval", "10"),
+    ("keepalives_count", "3"),
+    ("tcp_user_timeout", "30000"),
+];
+
+/// The URL with `PG_RESILIENCE` added where it does not say otherwise.
+fn with_resilience(url: &str) -> String {
+    let mut out = url.to_owned();
+    for (key, value) in PG_RESILIENCE {
+        if !url.contains(&format!("{key}=")) {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(&format!("{key}={value}"));
+        }
+    }
+    out
 }
 
 impl r2d2::ManageConnection for DbManager {
@@ -47,7 +73,17 @@ impl r2d2::ManageConnection for DbManager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let conn = match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Pg),
+            DatabaseUrl::Postgres(url) => {
+                let mut pg = PgConnection::establish(&with_resilience(url))
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // The server cancels a statement running longer than a request may wait.
+                pg.batch_execute(&format!(
+                    "SET statement_timeout = {}",
+                    self.statement_timeout_ms
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Pg(pg))
+            }
             DatabaseUrl::Sqlite(SqliteTarget::Memory) => {
                 SqliteConnection::establish(":memory:").map(DbConnection::Sqlite)
             }
@@ -63,22 +99,46 @@ impl r2d2::ManageConnection for DbManager {
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+        conn.is_broken() || DISCARD.with(|d| d.replace(false))
     }
+}
+
+thread_local! {
+    /// Set by `discard` just before a pooled connection is dropped on this thread: r2d2 asks
+    /// `has_broken` synchronously in that drop, on the same thread, and so removes it.
+    static DISCARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a connection that just failed is dead (a ping fails too). Only asked after an
+/// error, so a healthy pool pays nothing.
+fn is_dead(conn: &mut DbConnection) -> bool {
+    conn.ping().is_err()
+}
+
+/// Drops a pooled connection so the pool closes it instead of handing it out again.
+fn discard(conn: r2d2::PooledConnection<DbManager>) {
+    DISCARD.with(|d| d.set(true));
+    drop(conn);
+    // Should r2d2 not have asked (it always does on return), clear the flag for the next.
+    DISCARD.with(|d| d.set(false));
 }
 
 /// Per-connection SQLite settings: they do not persist in the file (except WAL), and without
 /// busy_timeout concurrent writers fail at once with "database is locked".
 #[derive(Debug)]
-struct SqliteSetup;
+struct SqliteSetup {
+    /// How long a writer waits for the lock before failing (then 503): the request budget.
+    busy_timeout_ms: u128,
+}
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqliteSetup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+            c.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
+                self.busy_timeout_ms
+            ))
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
@@ -94,6 +154,72 @@ pub enum DbSetupError {
     Connect(String, r2d2::Error),
     #[error("database migrations failed: {0}")]
     Migrate(String),
+    #[error(
+        "the SQLite database {0} is missing, but {1} shows one was created there before \
+         (a deleted file, an unmounted volume?); restore it, or set CREATE_DATABASE=true to \
+         start with an empty database"
+    )]
+    Missing(String, String),
+    #[error(
+        "the folder of the SQLite database {0} does not exist (an unmounted volume, a typo?); \
+         create it, or set CREATE_DATABASE=true to create it with an empty database"
+    )]
+    NoFolder(String),
+    #[error("cannot create the SQLite database file {0}: {1}")]
+    File(String, std::io::Error),
+}
+
+/// The file beside an SQLite database that records it was created there, so a database that
+/// later goes missing is noticed instead of silently recreated empty.
+fn sqlite_marker(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".created");
+    path.with_file_name(name)
+}
+
+/// Checks and prepares the SQLite file before the pool opens it. A new database is made only
+/// for a first start: not when its marker shows one existed (the file was deleted, a volume is
+/// not mounted), and not in a folder that does not exist unless it is the default `data/`
+/// (the README's first command) or `CREATE_DATABASE` says so. Files are created owner-only:
+/// the folder 0700, the database 0600 (SQLite gives its -wal and -shm files the database's
+/// mode).
+fn prepare_sqlite_file(path: &std::path::Path, create: bool) -> Result<(), DbSetupError> {
+    let shown = path.display().to_string();
+    if path.exists() {
+        return Ok(());
+    }
+    let marker = sqlite_marker(path);
+    if marker.exists() && !create {
+        return Err(DbSetupError::Missing(shown, marker.display().to_string()));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.exists()) {
+        let is_default = Some(path)
+            == crate::config::DEFAULT_DATABASE_URL
+                .strip_prefix("sqlite://")
+                .map(std::path::Path::new);
+        if !create && !is_default {
+            return Err(DbSetupError::NoFolder(shown));
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| DbSetupError::Folder(dir.display().to_string(), e))?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| DbSetupError::File(shown.clone(), e))?;
+    std::fs::write(
+        &marker,
+        "customer-service created the database beside this file; if the database is missing, \
+         it was lost after creation.\n",
+    )
+    .map_err(|e| DbSetupError::File(marker.display().to_string(), e))?;
+    Ok(())
 }
 
 /// Builds the pool. Fails fast (within the connect timeout) when the database is unreachable.
@@ -105,17 +231,19 @@ pub fn build_pool(settings: &Settings) -> Result<DbPool, DbSetupError> {
         // A SELECT 1 on every checkout costs PostgreSQL ~28 % throughput; broken connections
         // are detected by `has_broken` instead.
         .test_on_check_out(false)
-        .connection_customizer(Box::new(SqliteSetup));
+        .connection_customizer(Box::new(SqliteSetup {
+            busy_timeout_ms: settings
+                .db_query_timeout
+                .min(Duration::from_secs(5))
+                .as_millis(),
+        }));
     match &url {
         DatabaseUrl::Sqlite(SqliteTarget::Memory) => {
             // Each connection would be its own empty database, and reaping it loses the data.
             builder = builder.max_size(1).idle_timeout(None).max_lifetime(None);
         }
         DatabaseUrl::Sqlite(SqliteTarget::File(path)) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbSetupError::Folder(dir.display().to_string(), e))?;
-            }
+            prepare_sqlite_file(path, settings.create_database)?;
         }
         DatabaseUrl::Postgres(_) => {}
     }
@@ -125,30 +253,99 @@ pub fn build_pool(settings: &Settings) -> Result<DbPool, DbSetupError> {
         DatabaseUrl::Sqlite(SqliteTarget::Memory) => ":memory:".into(),
     };
     builder
-        .build(DbManager { url })
+        .build(DbManager {
+            url,
+            statement_timeout_ms: settings.db_query_timeout.as_millis(),
+        })
         .map_err(|e| DbSetupError::Connect(shown, e))
 }
 
 /// Applies pending migrations of the connection's backend; returns the versions applied.
+///
+/// On PostgreSQL, instances starting together take turns: a session advisory lock is held
+/// while migrating, so the second waits and then finds nothing to do (without it, both ran
+/// the first migration and one crashed on the other's tables).
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, DbSetupError> {
+    let migrate_error = |e: &dyn std::fmt::Display| DbSetupError::Migrate(e.to_string());
     let applied = match conn {
-        DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-    }
-    .map_err(|e| DbSetupError::Migrate(e.to_string()))?;
-    Ok(applied.iter().map(|v| v.to_string()).collect())
+        DbConnection::Pg(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .map_err(|e| migrate_error(&e))?;
+            let applied = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(|v| v.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+            let applied = applied.map_err(|e| migrate_error(&e))?;
+            unlocked.map_err(|e| migrate_error(&e))?;
+            applied
+        }
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|v| v.to_string()).collect())
+            .map_err(|e| migrate_error(&e))?,
+    };
+    Ok(applied)
 }
+
+/// The advisory lock key migrations hold on PostgreSQL (any constant unique to this service).
+const MIGRATION_LOCK: i64 = 0x6375_7374_6f6d_6572; // "customer"
 
 /// Handle shared by the handlers: the pool plus the rule that database work runs on the
 /// blocking thread pool, never on an async worker.
 #[derive(Clone)]
 pub struct Db {
     pool: DbPool,
+    query_timeout: Duration,
+    /// The SQLite file as opened at startup (`None` on PostgreSQL and in memory).
+    sqlite_file: Option<std::sync::Arc<SqliteFile>>,
+}
+
+/// An SQLite database file and the identity (device, inode) it had when the service opened it.
+#[derive(Debug)]
+pub struct SqliteFile {
+    path: std::path::PathBuf,
+    identity: (u64, u64),
+}
+
+impl SqliteFile {
+    fn identity_of(path: &std::path::Path) -> std::io::Result<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path)?;
+        Ok((meta.dev(), meta.ino()))
+    }
+
+    fn check(&self) -> Result<(), AppError> {
+        match Self::identity_of(&self.path) {
+            Ok(identity) if identity == self.identity => Ok(()),
+            _ => Err(AppError::Unavailable(
+                format!(
+                    "the SQLite database {} was deleted or replaced while in use",
+                    self.path.display()
+                )
+                .into(),
+            )),
+        }
+    }
 }
 
 impl Db {
-    pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+    pub fn new(pool: DbPool, settings: &Settings) -> Self {
+        let sqlite_file = match &settings.database_url {
+            DatabaseUrl::Sqlite(SqliteTarget::File(path)) => {
+                SqliteFile::identity_of(path).ok().map(|identity| {
+                    std::sync::Arc::new(SqliteFile {
+                        path: path.clone(),
+                        identity,
+                    })
+                })
+            }
+            _ => None,
+        };
+        Self {
+            pool,
+            query_timeout: settings.db_query_timeout,
+            sqlite_file,
+        }
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -156,24 +353,72 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool. A checkout timeout is a 503.
+    ///
+    /// A connection that died while pooled (the database restarted, a network blip) is found
+    /// when `f` fails on it: it is pinged, dropped from the pool if dead, and `f` runs once
+    /// more on a fresh connection, so the blip costs no request an error. (A dead connection
+    /// executed nothing of `f`: PostgreSQL rolls back what an interrupted session left
+    /// uncommitted.) `f` is `Clone` for that retry.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Clone + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(AppError::internal)?
+        let call = tokio::task::spawn_blocking(move || {
+            // Every pooled connection may have died in the same blip: one more try than the
+            // pool holds reaches a fresh one.
+            let mut tries_left = pool.max_size();
+            loop {
+                let mut conn = pool.get()?;
+                match f.clone()(&mut conn) {
+                    Err(e) if tries_left > 0 && is_dead(&mut conn) => {
+                        log::warn!("replacing a dead database connection ({})", e.cause_chain());
+                        discard(conn);
+                        tries_left -= 1;
+                    }
+                    other => return other,
+                }
+            }
+        });
+        // The blocking thread of a hung call finishes when the server answers or the
+        // connection breaks; the request does not wait for it.
+        match tokio::time::timeout(self.query_timeout, call).await {
+            Ok(done) => done.map_err(AppError::internal)?,
+            Err(_) => Err(AppError::Unavailable(
+                format!(
+                    "the database did not answer within {} s",
+                    self.query_timeout.as_secs()
+                )
+                .into(),
+            )),
+        }
     }
 
     /// One round trip through the pool, for `/readyz`.
     pub async fn ping(&self) -> Result<(), AppError> {
         self.run(|conn| {
             conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whether the service can write, for `/readyz`. PostgreSQL: one round trip. SQLite: the
+    /// database file is still the one opened at startup (deleted or replaced, the service
+    /// would go on writing into a file nobody will find again), and the write lock can be
+    /// taken (a read-only file refuses it).
+    pub async fn ready(&self) -> Result<(), AppError> {
+        if let Some(file) = &self.sqlite_file {
+            file.check()?;
+        }
+        let sqlite = self.sqlite_file.is_some();
+        self.run(move |conn| {
+            if sqlite {
+                conn.batch_execute("BEGIN IMMEDIATE; ROLLBACK;")?;
+            } else {
+                conn.batch_execute("SELECT 1")?;
+            }
             Ok(())
         })
         .await

@@ -265,3 +265,112 @@ on_both_backends! {
         }
     }
 }
+
+/// Issue 15 defects 8, 10, 11: SQLite storage faults answer 503 and show in readiness, a
+/// missing database is not silently recreated, files are owner-only. SQLite only.
+mod sqlite_storage {
+    use super::*;
+    use customer_service::config::{DatabaseUrl, SqliteTarget};
+    use customer_service::startup::Application;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn scratch_dir() -> std::path::PathBuf {
+        std::env::temp_dir()
+            .join("customer-service-tests")
+            .join(format!("storage-{}", uuid::Uuid::new_v4().simple()))
+    }
+
+    fn settings_for(path: &std::path::Path) -> customer_service::config::Settings {
+        test_settings(DatabaseUrl::Sqlite(SqliteTarget::File(path.to_owned())))
+    }
+
+    #[actix_web::test]
+    async fn a_missing_folder_or_a_lost_database_is_refused_at_start() {
+        let dir = scratch_dir();
+        let path = dir.join("data").join("db.sqlite3");
+        let refused = Application::build(settings_for(&path)).await;
+        let message = refused.err().expect("refused").to_string();
+        assert!(message.contains("does not exist"), "{message}");
+        assert!(!path.exists(), "nothing created");
+
+        let mut create = settings_for(&path);
+        create.create_database = true;
+        let app = Application::build(create)
+            .await
+            .expect("starts when told to create");
+        drop(app);
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "database owner-only");
+        assert_eq!(mode(path.parent().unwrap()), 0o700, "folder owner-only");
+
+        std::fs::remove_file(&path).unwrap();
+        let refused = Application::build(settings_for(&path)).await;
+        let message = refused.err().expect("refused").to_string();
+        assert!(message.contains("is missing"), "{message}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[actix_web::test]
+    async fn a_database_deleted_under_the_service_makes_it_unready() {
+        let dir = scratch_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("db.sqlite3");
+        let app = Application::build(settings_for(&path)).await.unwrap();
+        let port = app.port();
+        actix_web::rt::spawn(app.run_until_stopped());
+        let client = reqwest::Client::new();
+        let ready = |client: reqwest::Client| async move {
+            client
+                .get(format!("http://127.0.0.1:{port}/readyz"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        assert_eq!(ready(client.clone()).await, 200);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        assert_eq!(ready(client.clone()).await, 503);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[actix_web::test]
+    async fn a_write_that_cannot_get_the_lock_answers_503_not_500() {
+        let app = spawn_app_with(Backend::Sqlite, |s| {
+            s.db_query_timeout = std::time::Duration::from_secs(1)
+        })
+        .await;
+        let DatabaseUrl::Sqlite(SqliteTarget::File(path)) = app.state.settings.database_url.clone()
+        else {
+            unreachable!()
+        };
+        // Another process holds the write lock for longer than the request may wait.
+        let holder = std::thread::spawn(move || {
+            use diesel::connection::SimpleConnection;
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            conn.batch_execute("BEGIN IMMEDIATE").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            conn.batch_execute("ROLLBACK").unwrap();
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let reply = app
+            .call(
+                "POST",
+                "/rest/V1/customers",
+                None,
+                Some(&json!({"customer": {
+            "email": "lock@example.com", "firstname": "L", "lastname": "K"}})),
+            )
+            .await;
+        assert_eq!(
+            (reply.status, reply.body),
+            (
+                503,
+                error("The service is temporarily unavailable. Please try again later.")
+            )
+        );
+        holder.join().unwrap();
+    }
+}

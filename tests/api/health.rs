@@ -135,3 +135,53 @@ mod database_outage {
         assert_eq!(app.get_me(&token).await.status, 200);
     }
 }
+
+/// After the database comes back, pooled connections that died with it are found and replaced
+/// before they fail a request (issue 15 defect 6: 16 of the next 24 sign-ins were 503).
+mod database_blip_leaves_no_dead_connections {
+    use super::*;
+
+    #[actix_web::test]
+    async fn postgres() {
+        let base = postgres_base_url();
+        let relay = Relay::start(host_port(&base)).await;
+        let relayed = {
+            let rest = base.split_once("://").unwrap().1;
+            let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
+            let path = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
+            let at = if userinfo.is_empty() {
+                String::new()
+            } else {
+                format!("{userinfo}@")
+            };
+            format!("postgres://{at}127.0.0.1:{}{path}", relay.port)
+        };
+        let app = spawn_app_with_postgres_url(&relayed).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        // Open several pooled connections.
+        let warm = futures_util::future::join_all((0..8).map(|_| app.get_me(&token))).await;
+        assert!(warm.iter().all(|r| r.status == 200));
+
+        relay.cut();
+        relay.restore();
+        // Every request after the blip succeeds: a dead connection is noticed when it fails
+        // and replaced within the same request, never handed to the next one.
+        let mut statuses = Vec::new();
+        for _ in 0..24 {
+            statuses.push(
+                app.token_reply("jdoe@example.com", "Password1")
+                    .await
+                    .status,
+            );
+        }
+        let failed = statuses.iter().filter(|s| **s != 200).count();
+        assert_eq!(failed, 0, "{statuses:?}");
+        let concurrent = futures_util::future::join_all((0..16).map(|_| app.get_me(&token))).await;
+        assert!(
+            concurrent.iter().all(|r| r.status == 200),
+            "{:?}",
+            concurrent.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+    }
+}

@@ -54,7 +54,7 @@ impl Drop for DbGuard {
     fn drop(&mut self) {
         match self {
             Self::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".created"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
@@ -487,6 +487,7 @@ impl TestApp {
     pub async fn with_db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut customer_service::db::DbConnection) -> diesel::QueryResult<T>
+        + Clone
         + Send
         + 'static,
     ) -> T {

@@ -1,5 +1,6 @@
-//! Probes for orchestrators: `/healthz` says the process answers; `/readyz` that it can reach
-//! its database (one round trip through the pool), else 503.
+//! Probes for orchestrators: `/healthz` says the process answers; `/readyz` that it can write
+//! to its database (PostgreSQL: one round trip; SQLite: the file is still there and the write
+//! lock can be taken), else 503.
 
 use crate::error::AppError;
 use crate::rest::render as json;
@@ -14,6 +15,6 @@ pub async fn healthz() -> HttpResponse {
 
 /// `GET /readyz`
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    state.db.ping().await?;
+    state.db.ready().await?;
     Ok(json::ok(&json!({"status": "ready"})))
 }
