@@ -4,7 +4,7 @@
 
 use crate::auth::token::{self, TokenHash};
 use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
-use crate::db::{self, password_resets, tokens as token_queries};
+use crate::db::{self, DbConnection, password_resets, tokens as token_queries};
 use crate::domain::email::normalize;
 use crate::error::{AppError, Phrase};
 use crate::mail::templates::{self, Recipient};
@@ -22,6 +22,27 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> Result<(), AppError> {
+    let customer = verify_current_password(state, customer_id, current).await?;
+    let hash = new_password_hash(state, &new, &customer.email).await?;
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                set_password(conn, customer_id, keep, hash)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// The customer, if `current` is their password. A wrong one counts towards the account
+/// lockout and answers `The account is locked.` once it locks.
+pub async fn verify_current_password(
+    state: &AppState,
+    customer_id: i32,
+    current: String,
+) -> Result<CustomerRow, AppError> {
     let customer: CustomerRow = state
         .db
         .run(move |conn| Ok(queries::find(conn, customer_id)?))
@@ -56,7 +77,17 @@ pub async fn change_password(
             "The password doesn't match this account. Verify the password and try again."
         })));
     }
-    if new.eq_ignore_ascii_case(&customer.email) {
+    Ok(customer)
+}
+
+/// The hash of a new password for the account with this e-mail, once it passes: not the
+/// e-mail, then the policy.
+pub async fn new_password_hash(
+    state: &AppState,
+    new: &str,
+    email: &str,
+) -> Result<String, AppError> {
+    if new.eq_ignore_ascii_case(email) {
         return Err(AppError::Input(Phrase::new(
             "The password can't be the same as the email address. Create a new password and try again.",
         )));
@@ -64,20 +95,21 @@ pub async fn change_password(
     let password = state
         .settings
         .password_policy
-        .check(&new, &customer.email)
+        .check(new, email)
         .map_err(AppError::Input)?;
-    let hash = state.hasher.hash(password.expose().to_owned()).await?;
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = db::now();
-                queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
-                token_queries::revoke_all_of_customer(conn, customer_id, keep, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    state.hasher.hash(password.expose().to_owned()).await
+}
+
+/// Stores a new password hash and revokes every token of the customer but `keep`.
+pub fn set_password(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    keep: Option<i32>,
+    hash: String,
+) -> Result<(), AppError> {
+    let now = db::now();
+    queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
+    token_queries::revoke_all_of_customer(conn, customer_id, keep, now)?;
     Ok(())
 }
 
@@ -231,6 +263,33 @@ pub async fn reset_password(
             mismatched()
         });
     };
+    reset_for(state, customer, reset_token, new_password).await
+}
+
+/// The reset page's form (`/customer/account/createPassword/?id=..&token=..`): the account is
+/// named by the link's id, the rest as `reset_password`. An unknown id answers like a wrong key.
+pub async fn reset_password_of(
+    state: &AppState,
+    customer_id: i64,
+    reset_token: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let id = i32::try_from(customer_id).map_err(|_| mismatched())?;
+    let customer = state
+        .db
+        .run(move |conn| Ok(queries::find(conn, id)?))
+        .await?
+        .ok_or_else(mismatched)?;
+    reset_for(state, customer, reset_token, new_password).await
+}
+
+/// Spends a reset key of this customer on a new password.
+async fn reset_for(
+    state: &AppState,
+    customer: CustomerRow,
+    reset_token: String,
+    new_password: String,
+) -> Result<(), AppError> {
     check_reset_key(
         &customer,
         &reset_token,

@@ -238,6 +238,45 @@ pub async fn save_account(
         .await
 }
 
+/// The storefront's account-edit form (Magento's Account\EditPost): names and e-mail as sent,
+/// optionally a new password. Changing the e-mail or the password needs the current password
+/// (a wrong one counts towards the lockout). Everything is checked before the one transaction
+/// that writes the customer and, with a new password, revokes every other token but `keep`.
+pub async fn edit_own_account(
+    state: &AppState,
+    customer_id: i32,
+    keep: Option<i32>,
+    given: CustomerInput,
+    current_password: String,
+    new_password: Option<String>,
+) -> Result<Account, AppError> {
+    let attributes = given.validate_attributes(db::now().date())?;
+    let stored = load_account(state, EntityId::from(customer_id)).await?;
+    let email_changed = attributes.email.normalized() != stored.customer.email_normalized;
+    if email_changed || new_password.is_some() {
+        super::password::verify_current_password(state, customer_id, current_password).await?;
+    }
+    let hash = match &new_password {
+        Some(new) => {
+            Some(super::password::new_password_hash(state, new, attributes.email.as_str()).await?)
+        }
+        None => None,
+    };
+    let now = db::now_seconds();
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                save_customer(conn, customer_id, &given, &attributes, None, now)?;
+                if let Some(hash) = hash {
+                    super::password::set_password(conn, customer_id, keep, hash)?;
+                }
+                queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
+            })
+        })
+        .await
+}
+
 /// GraphQL's `updateCustomerEmail`: the current password first, then the new address.
 pub async fn change_email(
     state: &AppState,
