@@ -479,15 +479,56 @@ on_both_backends! {
     }
 }
 
-/// The reset link in the newest mail the app wrote.
-fn reset_link(app: &TestApp) -> String {
+on_both_backends! {
+    async fn a_page_registration_that_needs_confirmation_is_confirmed_by_the_mailed_link(backend: Backend) {
+        let app = spawn_app_with(backend, |s| s.confirmation_required = true).await;
+        let mut v = Visitor::new(&app);
+        let created = v
+            .submit("/customer/account/create/", "/customer/account/createpost/", &[
+                ("firstname", "Ann"),
+                ("lastname", "Lee"),
+                ("email", "ann@example.com"),
+                ("password", "Password1"),
+                ("password_confirmation", "Password1"),
+            ])
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(created.body.contains("You must confirm your account. Please check your email for the confirmation link."));
+        assert!(created.set_cookies.iter().all(|c| !c.starts_with("customer_session=")), "not signed in yet");
+        let unconfirmed = v.sign_in("ann@example.com", "Password1").await;
+        assert!(unconfirmed.body.contains("This account isn&#39;t confirmed. Verify and try again."));
+
+        let text = newest_mail(&app);
+        let id = link_param(&text, "customer/account/confirm", "id").expect("confirmation link");
+        let wrong = v.get(&format!("/customer/account/confirm/?id={id}&key=wrong")).await;
+        assert_eq!(wrong.status, 400);
+        assert!(wrong.body.contains("The confirmation token is invalid. Verify the token and try again."));
+        let link = text.lines().find(|l| l.contains("customer/account/confirm")).unwrap().trim();
+        let path = link.strip_prefix(&app.address).expect("the link leads to this service");
+        let confirmed = v.get(path).await;
+        assert_eq!(confirmed.status, 303);
+        assert_eq!(confirmed.location.as_deref(), Some("/customer/account/login/"));
+        let login = v.get("/customer/account/login/").await;
+        assert!(login.body.contains("Thank you for registering with Main Website Store."));
+        assert_eq!(v.sign_in("ann@example.com", "Password1").await.status, 303);
+        assert_eq!(v.get(path).await.status, 400, "a link works once");
+    }
+}
+
+/// The decoded text of the newest mail the app wrote.
+fn newest_mail(app: &TestApp) -> String {
     let mut files: Vec<_> = std::fs::read_dir(&app.mail_dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    let text = mail_text(&std::fs::read_to_string(files.last().unwrap()).unwrap());
-    text.lines()
+    mail_text(&std::fs::read_to_string(files.last().unwrap()).unwrap())
+}
+
+/// The reset link in the newest mail the app wrote.
+fn reset_link(app: &TestApp) -> String {
+    newest_mail(app)
+        .lines()
         .find(|l| l.contains("createPassword"))
         .expect("a reset link")
         .trim()
@@ -594,12 +635,31 @@ async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, css: &str) {
+/// Ticks a box (no page load).
+async fn tick(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
         .unwrap()
         .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks what loads a new page (a link or a submit button) and waits until it has loaded,
+/// so the next check reads the new page, not the old one.
+async fn follow(client: &Client, locator: Locator<'_>) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    client.find(locator).await.unwrap().click().await.unwrap();
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    client
+        .wait()
+        .for_element(Locator::Css("main"))
         .await
         .unwrap();
 }
@@ -625,11 +685,11 @@ async fn sign_in_in_browser(client: &Client, app: &TestApp, email: &str, passwor
         .unwrap();
     fill(client, "#email", email).await;
     fill(client, "#password", password).await;
-    click(client, "#send2").await;
+    follow(client, Locator::Css("#send2")).await;
 }
 
 async fn sign_out_in_browser(client: &Client) {
-    click(client, "header form button[type=submit]").await;
+    follow(client, Locator::Css("header form button[type=submit]")).await;
     assert_eq!(path_of(client).await, "/customer/account/login/");
     assert!(
         text_of(client, ".message.success")
@@ -664,7 +724,7 @@ on_both_backends! {
         assert_eq!(text_of(&client, "#default-shipping address").await, SEED_ADDRESS);
         screenshot(&client, "dashboard", backend).await;
 
-        client.find(Locator::LinkText("Address Book")).await.unwrap().click().await.unwrap();
+        follow(&client, Locator::LinkText("Address Book")).await;
         assert_eq!(path_of(&client).await, "/customer/address/");
         assert_eq!(text_of(&client, "#default-billing address").await, SEED_ADDRESS);
         assert_eq!(text_of(&client, "#default-shipping address").await, SEED_ADDRESS);
@@ -692,7 +752,7 @@ on_both_backends! {
         fill(&client, "#email", "maria@example.com").await;
         fill(&client, "#password", "Sunrise-2026").await;
         fill(&client, "#password_confirmation", "Sunrise-2026").await;
-        click(&client, "main button[type=submit]").await;
+        follow(&client, Locator::Css("main button[type=submit]")).await;
         assert_eq!(path_of(&client).await, "/customer/account/");
         assert_eq!(text_of(&client, ".message.success").await, "Thank you for registering with Main Website Store.");
         assert!(text_of(&client, "#default-billing").await.contains("You have not set a default billing address."));
@@ -705,9 +765,9 @@ on_both_backends! {
         client.find(Locator::Css("#country_id")).await.unwrap().select_by_value("US").await.unwrap();
         client.find(Locator::Css("#region_id")).await.unwrap().select_by_label("Texas").await.unwrap();
         fill(&client, "#postcode", "73301").await;
-        click(&client, "#default_billing").await;
-        click(&client, "#default_shipping").await;
-        click(&client, "main form.panel button[type=submit]").await;
+        tick(&client, "#default_billing").await;
+        tick(&client, "#default_shipping").await;
+        follow(&client, Locator::Css("main form.panel button[type=submit]")).await;
         assert_eq!(path_of(&client).await, "/customer/address/");
         assert_eq!(text_of(&client, ".message.success").await, "You saved the address.");
         let austin = "Maria Garcia\n1 Main St\nAustin, Texas, 73301\nUnited States\nT: 512-555-0100";
@@ -715,23 +775,23 @@ on_both_backends! {
         assert_eq!(text_of(&client, "#default-shipping address").await, austin);
 
         // Second address, in a country without a region list.
-        click(&client, "a.primary[href$='/customer/address/new/']").await;
+        follow(&client, Locator::Css("a.primary[href$='/customer/address/new/']")).await;
         fill(&client, "#telephone", "+44 20 7946 0000").await;
         fill(&client, "#street_1", "10 Downing St").await;
         fill(&client, "#city", "London").await;
         client.find(Locator::Css("#country_id")).await.unwrap().select_by_value("GB").await.unwrap();
         fill(&client, "#region", "Greater London").await;
         fill(&client, "#postcode", "SW1A 2AA").await;
-        click(&client, "main form.panel button[type=submit]").await;
+        follow(&client, Locator::Css("main form.panel button[type=submit]")).await;
         assert_eq!(path_of(&client).await, "/customer/address/");
         let london = "Maria Garcia\n10 Downing St\nLondon, Greater London, SW1A 2AA\nUnited Kingdom\nT: +44 20 7946 0000";
         assert_eq!(text_of(&client, ".addresses address").await, london);
 
         // Make it the default shipping address.
-        client.find(Locator::LinkText("Edit")).await.unwrap().click().await.unwrap();
+        follow(&client, Locator::LinkText("Edit")).await;
         assert!(path_of(&client).await.starts_with("/customer/address/edit/id/"));
-        click(&client, "#default_shipping").await;
-        click(&client, "main form.panel button[type=submit]").await;
+        tick(&client, "#default_shipping").await;
+        follow(&client, Locator::Css("main form.panel button[type=submit]")).await;
         assert_eq!(text_of(&client, "#default-billing address").await, austin);
         assert_eq!(text_of(&client, "#default-shipping address").await, london);
         client.goto(&app.url("/customer/account/")).await.unwrap();
@@ -750,9 +810,9 @@ on_both_backends! {
         app.create_seed_customer().await;
         let Some((_driver, client)) = browser().await else { return };
         client.goto(&app.url("/customer/account/login/")).await.unwrap();
-        client.find(Locator::LinkText("Forgot Your Password?")).await.unwrap().click().await.unwrap();
+        follow(&client, Locator::LinkText("Forgot Your Password?")).await;
         fill(&client, "#email", "jdoe@example.com").await;
-        click(&client, "main button[type=submit]").await;
+        follow(&client, Locator::Css("main button[type=submit]")).await;
         assert!(text_of(&client, ".message.success").await.contains(
             "If there is an account associated with jdoe@example.com you will receive an email with a link to reset your password."
         ));
@@ -762,7 +822,7 @@ on_both_backends! {
         assert_eq!(client.title().await.unwrap(), "Set a New Password | Main Website Store");
         fill(&client, "#password", "Brand-new-2026").await;
         fill(&client, "#password_confirmation", "Brand-new-2026").await;
-        click(&client, "main button[type=submit]").await;
+        follow(&client, Locator::Css("main button[type=submit]")).await;
         assert_eq!(path_of(&client).await, "/customer/account/login/");
         assert_eq!(text_of(&client, ".message.success").await, "You updated your password.");
 
@@ -792,7 +852,7 @@ on_both_backends! {
             .unwrap();
         fill(&client, "#email", "jdoe@example.com").await;
         fill(&client, "#password", "Password1").await;
-        click(&client, "#send2").await;
+        follow(&client, Locator::Css("#send2")).await;
         assert_eq!(client.title().await.unwrap(), "Invalid Form Key");
         assert!(text_of(&client, "main").await.contains("Invalid Form Key. Please refresh the page."));
         client.goto(&app.url("/customer/account/")).await.unwrap();
