@@ -117,7 +117,16 @@ pub struct Settings {
     pub store_currency: String,
     pub store_timezone: String,
     pub store_weight_unit: String,
+    /// The storefront account pages (`/customer/account/...`) are served (STOREFRONT_PAGES,
+    /// default on). While on and STOREFRONT_URL is left at its default, mail links point at
+    /// this service's own pages.
+    pub storefront_pages: bool,
+    /// The page session and form-key cookies are sent over HTTPS only (SESSION_COOKIE_SECURE).
+    pub session_cookie_secure: bool,
 }
+
+/// STOREFRONT_URL when not set: this service itself (its address once bound, with the pages on).
+pub const DEFAULT_STOREFRONT_URL: &str = "http://127.0.0.1:8080/";
 
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,11 +200,13 @@ impl Settings {
             mail_from: "Main Website <general@example.com>".into(),
             smtp_url: None,
             mail_dir: PathBuf::from("data/mail"),
-            storefront_url: "http://127.0.0.1:8080/".into(),
+            storefront_url: DEFAULT_STOREFRONT_URL.into(),
             store_locale: "en_US".into(),
             store_currency: "USD".into(),
             store_timezone: "UTC".into(),
             store_weight_unit: "lbs".into(),
+            storefront_pages: true,
+            session_cookie_secure: false,
         }
     }
 
@@ -412,6 +423,11 @@ impl Settings {
                 *target = v.to_owned();
             }
         }
+        s.storefront_pages = match get("STOREFRONT_PAGES") {
+            None => true,
+            raw => flag("STOREFRONT_PAGES", raw)?,
+        };
+        s.session_cookie_secure = flag("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE"))?;
         Ok(s)
     }
 }
@@ -518,6 +534,20 @@ mod tests {
                 .unwrap()
                 .confirmation_required
         );
+    }
+
+    #[test]
+    fn storefront_pages_are_on_and_cookies_not_https_only_by_default() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert!(s.storefront_pages && !s.session_cookie_secure);
+        let s = Settings::from_vars(&vars(&[
+            ("STOREFRONT_PAGES", "off"),
+            ("SESSION_COOKIE_SECURE", "1"),
+        ]))
+        .unwrap();
+        assert!(!s.storefront_pages && s.session_cookie_secure);
+        let err = Settings::from_vars(&vars(&[("STOREFRONT_PAGES", "sometimes")])).unwrap_err();
+        assert_eq!(err.var, "STOREFRONT_PAGES");
     }
 
     #[test]

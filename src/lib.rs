@@ -2,21 +2,21 @@
 //!
 //! # Design
 //!
-//! Two front doors over one service layer:
+//! Three front doors over one service layer:
 //!
 //! ```text
-//! rest/ (Magento REST)   graphql/ (Magento GraphQL)      front doors: parse, call, render
-//!            \               /
-//!             accounts/                                  the use cases, one per file
-//!            /    |     \
-//!        auth/  domain/  db/   mail                      who is calling; valid types; storage
-//!            \    |     /
-//!    error, config, directory, state                     the error type, settings, regions
+//! rest/ (Magento REST)  graphql/ (Magento GraphQL)  pages/ (storefront HTML)   front doors
+//!              \                 |                  /
+//!                            accounts/                        the use cases, one per file
+//!                         /     |      \
+//!                     auth/  domain/  db/   mail              who is calling; valid types; storage
+//!                         \     |      /
+//!                 error, config, directory, state             the error type, settings, regions
 //! ```
 //!
 //! Imports flow downwards only. A front door may use everything below it (and `graphql` uses
 //! `rest::php` and `rest::render` for PHP-style query strings and JSON). Nothing below a front
-//! door names `actix_web`, `async_graphql`, `rest`, `graphql` or `startup`; `startup` only
+//! door names `actix_web`, `async_graphql`, `rest`, `graphql`, `pages` or `startup`; `startup` only
 //! assembles. `tests/api/layers.rs` fails the build's tests when a lower layer imports a
 //! higher one.
 //!
@@ -35,6 +35,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod mail;
+pub mod pages;
 pub mod rest;
 pub mod startup;
 pub mod state;

@@ -2,7 +2,7 @@
 //! assembles the one route table. Tests build it on port 0 exactly as `main` does.
 
 use crate::auth::password::Hasher;
-use crate::config::Settings;
+use crate::config::{DEFAULT_STOREFRONT_URL, Settings};
 use crate::db::{self, Db, DbSetupError, scopes::Scopes};
 use crate::error::AppError;
 use crate::mail::{MailSetupError, Mailer};
@@ -116,7 +116,18 @@ impl Application {
                 .map_err(|e| StartupError::Server(std::io::Error::other(e)))??;
         let listener = TcpListener::bind(settings.bind_address)
             .map_err(|e| StartupError::Bind(settings.bind_address, e))?;
-        let port = listener.local_addr().map_err(StartupError::Server)?.port();
+        let local = listener.local_addr().map_err(StartupError::Server)?;
+        let port = local.port();
+        let mut settings = settings;
+        if settings.storefront_pages && settings.storefront_url == DEFAULT_STOREFRONT_URL {
+            // Mail links lead to this service's own pages, at the address it listens on.
+            let host = if local.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                local.ip().to_string()
+            };
+            settings.storefront_url = format!("http://{host}:{port}/");
+        }
         let state = AppState {
             db,
             scopes: Arc::new(scopes),
@@ -150,6 +161,7 @@ impl Application {
 
 fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let workers = state.settings.http_workers;
+    let pages = state.settings.storefront_pages;
     let data = web::Data::new(state);
     let schema = web::Data::new(crate::graphql::build_schema());
     let server = HttpServer::new(move || {
@@ -181,6 +193,11 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .route("/readyz", web::get().to(rest::handlers::health::readyz))
             .service(rest_scope("/rest/V1"))
             .service(rest_scope("/rest/{store_code}/V1"))
+            .configure(|cfg| {
+                if pages {
+                    crate::pages::routes(cfg)
+                }
+            })
             .default_service(web::to(rest::no_route))
     })
     .workers(workers)

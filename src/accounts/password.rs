@@ -4,7 +4,7 @@
 
 use crate::auth::token::{self, TokenHash};
 use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
-use crate::db::{self, password_resets, tokens as token_queries};
+use crate::db::{self, DbConnection, password_resets, tokens as token_queries};
 use crate::domain::email::normalize;
 use crate::error::{AppError, Phrase};
 use crate::mail::templates::{self, Recipient};
@@ -69,9 +69,9 @@ fn account_locked() -> AppError {
     AppError::Locked(Phrase::new("The account is locked."))
 }
 
-/// Magento's AccountManagement::changePasswordById: the current password first (with the
-/// account lockout), then not the e-mail, then the policy. Every token of the customer but
-/// `keep` (the caller's) is revoked.
+/// Magento's AccountManagement::changePasswordById: a wrong current password counts towards the
+/// account lockout (`The account is locked.` once it locks); then not the e-mail, then the
+/// policy. Every token of the customer but `keep` (the caller's) is revoked.
 pub async fn change_password(
     state: &AppState,
     customer_id: i32,
@@ -80,7 +80,27 @@ pub async fn change_password(
     new: String,
 ) -> Result<(), AppError> {
     let customer = check_current_password(state, customer_id, current).await?;
-    if new.eq_ignore_ascii_case(&customer.email) {
+    let hash = new_password_hash(state, &new, &customer.email).await?;
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                set_password(conn, customer_id, keep, hash)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// The hash of a new password for the account with this e-mail, once it passes: not the
+/// e-mail, then the policy.
+pub async fn new_password_hash(
+    state: &AppState,
+    new: &str,
+    email: &str,
+) -> Result<String, AppError> {
+    if new.eq_ignore_ascii_case(email) {
         return Err(AppError::Input(Phrase::new(
             "The password can't be the same as the email address. Create a new password and try again.",
         )));
@@ -88,20 +108,21 @@ pub async fn change_password(
     let password = state
         .settings
         .password_policy
-        .check(&new, &customer.email)
+        .check(new, email)
         .map_err(AppError::Input)?;
-    let hash = state.hasher.hash(password.expose().to_owned()).await?;
-    state
-        .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = db::now();
-                queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
-                token_queries::revoke_all_of_customer(conn, customer_id, keep, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    state.hasher.hash(password.expose().to_owned()).await
+}
+
+/// Stores a new password hash and revokes every token of the customer but `keep`.
+pub fn set_password(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    keep: Option<i32>,
+    hash: String,
+) -> Result<(), AppError> {
+    let now = db::now();
+    queries::update(conn, customer_id, &CustomerChanges::password(hash, now))?;
+    token_queries::revoke_all_of_customer(conn, customer_id, keep, now)?;
     Ok(())
 }
 
@@ -154,7 +175,6 @@ pub async fn request_password_reset(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
-                password_resets::lock_log(conn)?;
                 let now = db::now();
                 let limited = password_resets::is_limited(
                     conn,
@@ -256,6 +276,33 @@ pub async fn reset_password(
             mismatched()
         });
     };
+    reset_for(state, customer, reset_token, new_password).await
+}
+
+/// The reset page's form (`/customer/account/createPassword/?id=..&token=..`): the account is
+/// named by the link's id, the rest as `reset_password`. An unknown id answers like a wrong key.
+pub async fn reset_password_of(
+    state: &AppState,
+    customer_id: i64,
+    reset_token: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let id = i32::try_from(customer_id).map_err(|_| mismatched())?;
+    let customer = state
+        .db
+        .run(move |conn| Ok(queries::find(conn, id)?))
+        .await?
+        .ok_or_else(mismatched)?;
+    reset_for(state, customer, reset_token, new_password).await
+}
+
+/// Spends a reset key of this customer on a new password.
+async fn reset_for(
+    state: &AppState,
+    customer: CustomerRow,
+    reset_token: String,
+    new_password: String,
+) -> Result<(), AppError> {
     check_reset_key(
         &customer,
         &reset_token,

@@ -4,7 +4,7 @@
 
 use super::addresses::apply_flag;
 use super::placement::{ScopeChange, resolve_placement};
-use super::{EntityId, no_such_customer};
+use super::{EntityId, load_account, no_such_customer};
 use crate::db::customers::{self as queries, Account, CustomerChanges};
 use crate::db::{self, DbConnection, addresses as address_queries};
 use crate::domain::address::ValidAddress;
@@ -243,6 +243,55 @@ pub async fn save_account(
                     SaveMode::AsSent | SaveMode::Partial => None,
                 };
                 save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)
+            })
+        })
+        .await
+}
+
+/// The storefront's account-edit form (Magento's Account\EditPost): names and e-mail as sent,
+/// optionally a new password. Changing the e-mail or the password needs the current password
+/// (a wrong one counts towards the lockout). Everything is checked before the one transaction
+/// that writes the customer and, with a new password, revokes every other token but `keep`.
+pub async fn edit_own_account(
+    state: &AppState,
+    customer_id: i32,
+    keep: Option<i32>,
+    given: CustomerInput,
+    current_password: String,
+    new_password: Option<String>,
+) -> Result<Account, AppError> {
+    let attributes = given.validate_attributes(db::now().date())?;
+    let stored = load_account(state, EntityId::from(customer_id)).await?;
+    let email_changed = attributes.email.normalized() != stored.customer.email_normalized;
+    if email_changed || new_password.is_some() {
+        super::password::check_current_password(state, customer_id, current_password).await?;
+    }
+    let hash = match &new_password {
+        Some(new) => {
+            Some(super::password::new_password_hash(state, new, attributes.email.as_str()).await?)
+        }
+        None => None,
+    };
+    let max_addresses = state.settings.max_addresses_per_customer;
+    let now = db::now_seconds();
+    state
+        .db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                queries::lock_customer(conn, customer_id)?;
+                save_customer(
+                    conn,
+                    customer_id,
+                    &given,
+                    &attributes,
+                    None,
+                    max_addresses,
+                    now,
+                )?;
+                if let Some(hash) = hash {
+                    super::password::set_password(conn, customer_id, keep, hash)?;
+                }
+                queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
             })
         })
         .await

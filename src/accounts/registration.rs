@@ -227,6 +227,17 @@ pub async fn activate_by_email(
     confirm(state, customer.entity_id, key).await
 }
 
+/// The confirmation link's page (`/customer/account/confirm/?id=..&key=..`): the account named
+/// by id; an unknown id, an account with nothing to confirm and a wrong key get one answer.
+pub async fn activate_by_id(
+    state: &AppState,
+    customer_id: i64,
+    key: String,
+) -> Result<Account, AppError> {
+    let id = i32::try_from(customer_id).map_err(|_| invalid_confirmation_key())?;
+    confirm(state, id, key).await
+}
+
 /// Magento's AccountManagement::getConfirmationStatus constants.
 pub async fn confirmation_status(
     state: &AppState,

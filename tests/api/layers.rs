@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("state", 4),
     ("accounts", 5),
     ("rest", 6),
+    ("pages", 6),
     ("graphql", 7),
     ("startup", 8),
     ("cli", 9),
