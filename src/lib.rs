@@ -35,6 +35,8 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod mail;
+pub mod observe;
 pub mod rest;
 pub mod startup;
 pub mod state;
+pub mod telemetry;

@@ -9,6 +9,7 @@ use crate::db::{self, DbConnection, back_office};
 use crate::domain::email::normalize;
 use crate::error::{AppError, Phrase};
 use crate::state::AppState;
+use crate::telemetry::{self, Principal};
 
 /// The one answer to every failed sign-in (Magento masks the reason).
 pub fn sign_in_failed() -> AppError {
@@ -72,6 +73,8 @@ pub async fn sign_in_customer(
         .await?;
     if throttled {
         // Rejected before authentication; no hash is spent on a locked-out username.
+        telemetry::throttled(Principal::Customer);
+        tracing::info!(target: "audit", website_id, "customer sign-in refused: username throttled");
         return Err(sign_in_failed());
     }
 
@@ -129,9 +132,12 @@ pub async fn sign_in_customer(
             Ok(true)
         })
         .await?;
+    telemetry::sign_in(Principal::Customer, signed_in);
     if !signed_in {
+        tracing::info!(target: "audit", ?customer_id, website_id, "customer sign-in failed");
         return Err(sign_in_failed());
     }
+    telemetry::token_issued(Principal::Customer);
     Ok(issued.plain)
 }
 
@@ -166,6 +172,8 @@ pub async fn sign_in_admin(
         })
         .await?;
     if throttled {
+        telemetry::throttled(Principal::Admin);
+        tracing::info!(target: "audit", "admin sign-in refused: username throttled");
         return Err(sign_in_failed());
     }
     let usable = admin.filter(|a| a.is_active);
@@ -201,15 +209,21 @@ pub async fn sign_in_admin(
             Ok(true)
         })
         .await?;
+    telemetry::sign_in(Principal::Admin, signed_in);
     if !signed_in {
+        tracing::info!(target: "audit", "admin sign-in failed");
         return Err(sign_in_failed());
     }
+    tracing::info!(target: "audit", ?admin_id, "admin signed in");
+    telemetry::token_issued(Principal::Admin);
     Ok(issued.plain)
 }
 
 /// Signs out one token (the caller's own). Magento revokes every token of the customer;
 /// per-token sign-out is what its users ask for.
 pub async fn revoke_token(state: &AppState, token_id: i32) -> Result<(), AppError> {
+    tracing::info!(target: "audit", token_id, "token revoked");
+    telemetry::tokens_revoked(1);
     state
         .db
         .run(move |conn| Ok(token_queries::revoke(conn, token_id, db::now())?))
@@ -218,10 +232,13 @@ pub async fn revoke_token(state: &AppState, token_id: i32) -> Result<(), AppErro
 
 /// Signs a customer out everywhere: every token, the caller's too.
 pub async fn revoke_all_tokens(state: &AppState, customer_id: i32) -> Result<(), AppError> {
+    tracing::info!(target: "audit", customer_id, "every token of the customer revoked");
     state
         .db
         .run(move |conn| {
-            token_queries::revoke_all_of_customer(conn, customer_id, None, db::now())?;
+            let revoked =
+                token_queries::revoke_all_of_customer(conn, customer_id, None, db::now())?;
+            telemetry::tokens_revoked(revoked as u64);
             Ok(())
         })
         .await

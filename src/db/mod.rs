@@ -39,6 +39,9 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 #[derive(Debug)]
 pub struct DbManager {
     url: DatabaseUrl,
+    /// PostgreSQL's named prepared statements; off, each query is sent with its parameters
+    /// in one message (PQsendQueryParams), which a transaction-pooling PgBouncer can route.
+    statement_cache: bool,
 }
 
 impl r2d2::ManageConnection for DbManager {
@@ -47,7 +50,12 @@ impl r2d2::ManageConnection for DbManager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let conn = match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Pg),
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(|mut c| {
+                if !self.statement_cache {
+                    c.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+                }
+                DbConnection::Pg(c)
+            }),
             DatabaseUrl::Sqlite(SqliteTarget::Memory) => {
                 SqliteConnection::establish(":memory:").map(DbConnection::Sqlite)
             }
@@ -125,7 +133,10 @@ pub fn build_pool(settings: &Settings) -> Result<DbPool, DbSetupError> {
         DatabaseUrl::Sqlite(SqliteTarget::Memory) => ":memory:".into(),
     };
     builder
-        .build(DbManager { url })
+        .build(DbManager {
+            url,
+            statement_cache: settings.db_statement_cache,
+        })
         .map_err(|e| DbSetupError::Connect(shown, e))
 }
 
@@ -162,8 +173,14 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's span (its request id) follows the work onto the blocking thread.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
+            let _entered = span.enter();
+            let asked = std::time::Instant::now();
+            let conn = pool.get();
+            crate::telemetry::db_pool_wait(asked.elapsed());
+            let mut conn = conn?;
             f(&mut conn)
         })
         .await

@@ -14,6 +14,7 @@ mod health;
 mod layers;
 mod me;
 mod openapi;
+mod operations;
 mod password_reset;
 mod routing;
 mod schema;

@@ -1,5 +1,6 @@
 //! Probes for orchestrators: `/healthz` says the process answers; `/readyz` that it can reach
-//! its database (one round trip through the pool), else 503.
+//! its database (one round trip through the pool), else 503. `/metrics` renders the process's
+//! Prometheus metrics (the pool gauges read at scrape time).
 
 use crate::error::AppError;
 use crate::rest::render as json;
@@ -16,4 +17,13 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ping().await?;
     Ok(json::ok(&json!({"status": "ready"})))
+}
+
+/// `GET /metrics` (Prometheus text format)
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.db.pool().state();
+    crate::telemetry::db_pool(pool.connections, pool.connections - pool.idle_connections);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::telemetry::prometheus().render())
 }
