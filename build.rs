@@ -1,5 +1,6 @@
 //! Compiles Magento's region table (`resources/directory/directory_country_region.csv`) and the
 //! country table (`resources/directory/countries.csv`) into static Rust slices, so the directory needs no database table and no start-up parsing, and makes
+//! converts openapi.yaml to JSON, and makes
 //! cargo rebuild when a migration folder is added (`embed_migrations!` alone does not notice).
 
 use std::{env, fs, path::Path};
@@ -37,6 +38,18 @@ fn main() {
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("regions.rs");
     fs::write(dest, out).expect("write regions.rs");
     write_countries();
+    write_openapi_json();
+}
+
+/// `openapi.yaml` as JSON (`OUT_DIR/openapi.json`), served at `/rest/<store>/schema`, so the
+/// binary carries no YAML parser. Keys keep their order.
+fn write_openapi_json() {
+    let path = "openapi.yaml";
+    println!("cargo:rerun-if-changed={path}");
+    let text = fs::read_to_string(path).expect("read openapi.yaml");
+    let value: serde_json::Value = serde_norway::from_str(&text).expect("openapi.yaml is YAML");
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("openapi.json");
+    fs::write(dest, serde_json::to_string(&value).expect("JSON")).expect("write openapi.json");
 }
 
 /// `resources/directory/countries.csv` (ISO 3166 codes and CLDR English names of Magento's

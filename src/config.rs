@@ -1,8 +1,13 @@
-//! Settings: typed, read once from the environment (with defaults that make a fresh
-//! `cargo run --release` work), then passed by value. Nothing else reads the environment.
+//! Settings: every setting is declared once, below, as a field of `Settings` with its
+//! environment variable, default and help (clap's `env` support), so `customer-service serve
+//! --help` lists them all and `customer-service config` prints the values in effect. They are
+//! read once (from the environment, or a `--flag` on the command line), then passed by value.
+//! Nothing else reads the environment.
 
+use clap::builder::{RangedU64ValueParser, TypedValueParser};
+use clap::{ArgMatches, Args, FromArgMatches, ValueEnum, parser::ValueSource};
+use std::ffi::OsStr;
 use std::{collections::HashMap, net::SocketAddr, path::PathBuf, time::Duration};
-
 /// Where the data lives, chosen by the URL scheme of `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -39,410 +44,505 @@ impl DatabaseUrl {
     }
 }
 
-/// All runtime settings. See README.md for the variables and their defaults.
-#[derive(Debug, Clone)]
+/// All runtime settings. To add one: add a field with its `#[arg]` (long flag, `env`, default,
+/// help); `--help`, `config` and the tests that check them pick it up.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Settings (flag or environment variable)")]
 pub struct Settings {
+    /// Where the data lives: sqlite://<file> (created with its folder if missing; a relative
+    /// path is relative to the working directory, so give an absolute one to a service),
+    /// sqlite::memory:, or postgres://user:password@host:port/database.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true,
+          default_value = DEFAULT_DATABASE_URL, value_parser = Secret(DatabaseUrl::parse))]
     pub database_url: DatabaseUrl,
+    /// Address and port the HTTP server listens on.
+    #[arg(
+        long,
+        env = "BIND_ADDRESS",
+        global = true,
+        default_value = "127.0.0.1:8080"
+    )]
     pub bind_address: SocketAddr,
-    /// Worker threads of the HTTP server.
+    /// Worker threads of the HTTP server (default: the number of cores).
+    #[arg(long, env = "HTTP_WORKERS", global = true, default_value_t = cores(),
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=256))]
     pub http_workers: usize,
     /// Connections in the database pool.
+    #[arg(long, env = "DB_POOL_SIZE", global = true, default_value = "4",
+          value_parser = clap::value_parser!(u32).range(1..=256))]
     pub db_pool_size: u32,
-    /// How long a request waits for a database connection before answering 503.
+    /// Seconds a request waits for a database connection before answering 503.
+    #[arg(long = "db-connect-timeout-seconds", env = "DB_CONNECT_TIMEOUT_SECONDS", global = true,
+          default_value = "3", value_parser = seconds(1, 600))]
     pub db_connect_timeout: Duration,
-    /// How long one database call may take before the request answers 503 (a hung server
-    /// must not hold requests for the whole hang); on PostgreSQL also the server-side
-    /// `statement_timeout`.
+    /// PostgreSQL: keep prepared statements per connection (faster). Turn off behind a
+    /// connection pooler in transaction mode that cannot track them (PgBouncer before 1.21).
+    #[arg(long, env = "DB_STATEMENT_CACHE", global = true, default_value = "true",
+          value_parser = yes_no, action = clap::ArgAction::Set)]
+    pub db_statement_cache: bool,
+    /// Seconds one database call may take before the request answers 503 (a hung server must
+    /// not hold requests for the whole hang); also PostgreSQL's statement_timeout and the
+    /// cap of SQLite's busy wait (5 s).
+    #[arg(long = "db-query-timeout-seconds", env = "DB_QUERY_TIMEOUT_SECONDS", global = true,
+          default_value = "10", value_parser = seconds(1, 3600))]
     pub db_query_timeout: Duration,
-    /// How long startup keeps retrying (with backoff) to reach PostgreSQL before giving up.
+    /// Seconds startup keeps retrying, with backoff, to reach a PostgreSQL that is not up yet.
+    #[arg(long = "db-startup-wait-seconds", env = "DB_STARTUP_WAIT_SECONDS", global = true,
+          default_value = "60", value_parser = seconds(0, 3600))]
     pub db_startup_wait: Duration,
-    /// Create a missing SQLite database even where one existed before or its folder is
-    /// missing (`CREATE_DATABASE`); off, such a start is refused.
+    /// Create a missing SQLite database even where its marker shows one existed before, or
+    /// where its folder is missing (other than the default data/); off, such a start is
+    /// refused instead of silently starting empty.
+    #[arg(long, env = "CREATE_DATABASE", global = true, default_value = "false",
+          value_parser = yes_no, action = clap::ArgAction::Set)]
     pub create_database: bool,
-    /// Lifetime of customer tokens (Magento `oauth/access_token_lifetime/customer`, 1 hour).
+    /// Lifetime of customer tokens in seconds (Magento oauth/access_token_lifetime/customer).
+    #[arg(long = "customer-token-lifetime-seconds", env = "CUSTOMER_TOKEN_LIFETIME_SECONDS",
+          global = true, default_value = "3600", value_parser = seconds(1, 10 * 365 * 86400))]
     pub customer_token_lifetime: Duration,
-    /// Lifetime of admin tokens (Magento `oauth/access_token_lifetime/admin`, 4 hours).
+    /// Lifetime of admin tokens in seconds (Magento oauth/access_token_lifetime/admin).
+    #[arg(long = "admin-token-lifetime-seconds", env = "ADMIN_TOKEN_LIFETIME_SECONDS",
+          global = true, default_value = "14400", value_parser = seconds(1, 10 * 365 * 86400))]
     pub admin_token_lifetime: Duration,
+    /// bcrypt cost of new password hashes (`customer-service hash-timing` measures it).
+    #[arg(long, env = "BCRYPT_COST", global = true, default_value = "10",
+          value_parser = clap::value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
-    /// Password hashes computed at once (each takes one core for tens of milliseconds).
+    /// Password hashes computed at once (each takes one core for tens of milliseconds;
+    /// default: the number of cores).
+    #[arg(long, env = "HASHING_THREADS", global = true, default_value_t = cores(),
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=256))]
     pub hashing_threads: usize,
+    #[command(flatten)]
     pub password_policy: PasswordPolicySettings,
     /// Failed token requests per username before it is locked (Magento 6).
+    #[arg(long, env = "TOKEN_MAX_FAILURES", global = true, default_value = "6",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub token_max_failures: u32,
-    /// How long that lock lasts, restarted by every failure (Magento 1800 s).
+    /// Seconds that lock lasts, restarted by every failure (Magento 1800).
+    #[arg(long = "token-lock-seconds", env = "TOKEN_LOCK_SECONDS", global = true,
+          default_value = "1800", value_parser = seconds(1, 86400 * 30))]
     pub token_lock_duration: Duration,
-    /// Wrong passwords that lock a customer account (Magento `lockout_failures`, 10).
+    /// Wrong passwords that lock a customer account (Magento lockout_failures).
+    #[arg(long, env = "LOCKOUT_FAILURES", global = true, default_value = "10",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub lockout_failures: u32,
-    /// How long the account lock lasts (Magento `lockout_threshold`, 10 minutes).
+    /// Seconds the account lock lasts (Magento lockout_threshold, 10 minutes).
+    #[arg(long = "lockout-seconds", env = "LOCKOUT_SECONDS", global = true, default_value = "600",
+          value_parser = seconds(1, 86400 * 30))]
     pub lockout_duration: Duration,
-    /// Largest request body accepted.
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", global = true, default_value = "1048576",
+          value_parser = RangedU64ValueParser::<usize>::new().range(1024..=64 * 1024 * 1024))]
     pub max_body_bytes: usize,
+    /// Seconds a request body may take to arrive (then 408).
+    #[arg(long = "body-timeout-seconds", env = "BODY_TIMEOUT_SECONDS", global = true,
+          default_value = "30", value_parser = seconds(1, 3600))]
+    pub body_timeout: Duration,
     /// Addresses one customer may have (Magento sets no limit; without one, an account with
     /// thousands of addresses makes every read of it dear).
+    #[arg(long, env = "MAX_ADDRESSES_PER_CUSTOMER", global = true, default_value = "100",
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     pub max_addresses_per_customer: usize,
-    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` / `Forwarded` headers are
-    /// believed when finding a request's client IP; empty: the TCP peer is the client.
+    /// Proxies (comma-separated addresses or CIDR ranges) whose X-Forwarded-For / Forwarded
+    /// headers are believed when finding a request's client IP; none: the TCP peer is the
+    /// client.
+    #[arg(long, env = "TRUSTED_PROXIES", global = true, value_delimiter = ',',
+          value_parser = parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
-    /// How long a request body may take to arrive (408 after it).
-    pub body_timeout: Duration,
-    /// Magento `checkout/options/enable_guest_checkout_login`: when false (the default),
-    /// e-mail availability always answers `true` and password-reset requests never reveal
-    /// whether an account exists.
+    /// Magento checkout/options/enable_guest_checkout_login: when off, e-mail availability
+    /// always answers true and password-reset requests never reveal whether an account exists.
+    #[arg(long, env = "GUEST_CHECKOUT_LOGIN", global = true, default_value = "false",
+          value_parser = yes_no, action = clap::ArgAction::Set)]
     pub guest_checkout_login: bool,
-    /// Magento `customer/create_account/confirm`: new accounts must confirm their e-mail
-    /// before they can sign in.
+    /// Magento customer/create_account/confirm: new accounts must confirm their e-mail before
+    /// they can sign in.
+    #[arg(long = "account-confirmation-required", env = "ACCOUNT_CONFIRMATION_REQUIRED",
+          global = true, default_value = "false", value_parser = yes_no,
+          action = clap::ArgAction::Set)]
     pub confirmation_required: bool,
-    /// Magento `customer/password/reset_link_expiration_period` (2 hours).
+    /// Hours a password-reset link stays valid (Magento reset_link_expiration_period).
+    #[arg(long = "reset-token-lifetime-hours", env = "RESET_TOKEN_LIFETIME_HOURS", global = true,
+          default_value = "2", value_parser = clap::value_parser!(i64).range(1..=24 * 365))]
     pub reset_token_lifetime_hours: i64,
-    /// Password-reset requests per client IP and hour (100; 0 = no limit): a flood cap.
-    /// Magento counts 5 per hour "by IP and e-mail", which refuses a second customer behind the
-    /// same address; here the IP only caps floods and the e-mail carries the interval.
+    /// Password-reset requests per client IP and hour (0 = no limit): a flood cap. Magento
+    /// counts 5 per hour "by IP and e-mail", which refuses a second customer behind the same
+    /// address; here the IP only caps floods and the e-mail carries the interval.
+    #[arg(long = "password-reset-max-requests-per-hour",
+          env = "PASSWORD_RESET_MAX_REQUESTS_PER_HOUR", global = true, default_value = "100",
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub reset_max_requests_per_hour: u32,
-    /// Magento `customer/password/min_time_between_password_reset_requests` (10 minutes; 0 = none).
+    /// Seconds between two password-reset requests (Magento
+    /// min_time_between_password_reset_requests; 0 = none).
+    #[arg(long = "password-reset-min-interval-seconds",
+          env = "PASSWORD_RESET_MIN_INTERVAL_SECONDS", global = true, default_value = "600",
+          value_parser = seconds(0, 86400))]
     pub reset_min_interval: Duration,
-    /// Magento `contact/email/recipient_email`, named in the reset rate-limit message.
+    /// Magento contact/email/recipient_email, named in the reset rate-limit message.
+    #[arg(
+        long,
+        env = "CONTACT_EMAIL",
+        global = true,
+        default_value = "hello@example.com"
+    )]
     pub contact_email: String,
     /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        global = true,
+        default_value = "Main Website <general@example.com>"
+    )]
     pub mail_from: String,
-    /// `smtp://host:port` or `smtps://user:pass@host:port`; without it mail is written as
-    /// `.eml` files to `mail_dir`.
+    /// smtp://host:port or smtps://user:password@host:port; without it mail is written as .eml
+    /// files into MAIL_DIR.
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true,
+          value_parser = Secret(parse_smtp_url))]
     pub smtp_url: Option<String>,
+    /// Folder of the .eml files when no SMTP_URL is set (created owner-only).
+    #[arg(long, env = "MAIL_DIR", global = true, default_value = "data/mail")]
     pub mail_dir: PathBuf,
-    /// Storefront base URL for links in e-mails when the request gives no `redirectUrl`, and
-    /// the base URLs reported by `/V1/store/storeConfigs`.
+    /// Folder whose templates (welcome, confirmation, reset, password_changed; .txt and .html)
+    /// replace the built-in ones of the same name.
+    #[arg(long, env = "MAIL_TEMPLATES_DIR", global = true)]
+    pub mail_templates_dir: Option<PathBuf>,
+    /// What `serve` does when the mail transport does not work at startup (SMTP server not
+    /// answering, mail folder not writable): warn and serve, or refuse to start.
+    #[arg(long, env = "MAIL_CHECK", global = true, default_value = "warn")]
+    pub mail_check: MailCheck,
+    /// Storefront base URL: the links in e-mails start with it (customer/account/...,
+    /// customer/account/createPassword/...) when the request gives no redirectUrl, and
+    /// /V1/store/storeConfigs reports it.
+    #[arg(long, env = "STOREFRONT_URL", global = true, default_value = DEFAULT_STOREFRONT_URL,
+          value_parser = parse_http_url)]
     pub storefront_url: String,
-    /// What `/V1/store/storeConfigs` reports (Magento `general/locale/code`,
-    /// `currency/options/base`, `general/locale/timezone`, `general/locale/weight_unit`).
-    pub store_locale: String,
-    pub store_currency: String,
-    pub store_timezone: String,
-    pub store_weight_unit: String,
-    /// The storefront account pages (`/customer/account/...`) are served (STOREFRONT_PAGES,
-    /// default on). While on and STOREFRONT_URL is left at its default, mail links point at
-    /// this service's own pages.
+    /// Serve the storefront account pages (/customer/account/...). While on and STOREFRONT_URL
+    /// is left at its default, mail links point at this service's own pages.
+    #[arg(long, env = "STOREFRONT_PAGES", global = true, default_value = "true",
+          value_parser = yes_no, action = clap::ArgAction::Set)]
     pub storefront_pages: bool,
-    /// The page session and form-key cookies are sent over HTTPS only (SESSION_COOKIE_SECURE).
+    /// Send the page session and form-key cookies over HTTPS only.
+    #[arg(long, env = "SESSION_COOKIE_SECURE", global = true, default_value = "false",
+          value_parser = yes_no, action = clap::ArgAction::Set)]
     pub session_cookie_secure: bool,
+    /// Magento general/locale/code, reported by /V1/store/storeConfigs.
+    #[arg(long, env = "STORE_LOCALE", global = true, default_value = "en_US")]
+    pub store_locale: String,
+    /// Magento currency/options/base.
+    #[arg(long, env = "STORE_CURRENCY", global = true, default_value = "USD")]
+    pub store_currency: String,
+    /// Magento general/locale/timezone.
+    #[arg(long, env = "STORE_TIMEZONE", global = true, default_value = "UTC")]
+    pub store_timezone: String,
+    /// Magento general/locale/weight_unit.
+    #[arg(long, env = "STORE_WEIGHT_UNIT", global = true, default_value = "lbs")]
+    pub store_weight_unit: String,
+    /// Log line format: plain (for people) or json (one object a line, for collectors).
+    #[arg(long, env = "LOG_FORMAT", global = true, default_value = "plain")]
+    pub log_format: LogFormat,
+    /// Which log lines are written (tracing-subscriber's EnvFilter syntax), e.g. info,
+    /// warn,audit=info or info,customer_service=debug.
+    #[arg(
+        long = "log-filter",
+        env = "RUST_LOG",
+        global = true,
+        default_value = "info"
+    )]
+    pub log_filter: String,
+    /// Serve GraphiQL at GET /graphql to browsers (turn off in production).
+    #[arg(long, env = "GRAPHIQL", global = true, default_value = "true", value_parser = yes_no,
+          action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+    /// Name sent in the X-Served-By response header (e.g. the instance name behind a load
+    /// balancer); no header when empty.
+    #[arg(long, env = "SERVED_BY", global = true)]
+    pub served_by: Option<String>,
 }
 
-/// STOREFRONT_URL when not set: this service itself (its address once bound, with the pages on).
-pub const DEFAULT_STOREFRONT_URL: &str = "http://127.0.0.1:8080/";
-
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
 pub struct PasswordPolicySettings {
+    /// Shortest customer password accepted (Magento minimum_password_length).
+    #[arg(long = "password-min-length", env = "PASSWORD_MIN_LENGTH", global = true,
+          default_value = "8", value_parser = RangedU64ValueParser::<usize>::new().range(1..=256))]
     pub min_length: usize,
+    /// Character classes (lower, upper, digit, other) a customer password needs (Magento
+    /// required_character_classes_number).
+    #[arg(long = "password-required-character-classes",
+          env = "PASSWORD_REQUIRED_CHARACTER_CLASSES", global = true, default_value = "3",
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=4))]
     pub required_classes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Plain,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MailCheck {
+    Warn,
+    Refuse,
 }
 
 /// A setting that cannot be used; startup stops with this message.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("invalid setting {var}={value:?}: {reason}")]
 pub struct ConfigError {
-    pub var: &'static str,
+    pub var: String,
     pub value: String,
     pub reason: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/customer-service.sqlite3";
 
-/// `TRUSTED_PROXIES`: comma-separated addresses (`10.0.0.5`) or ranges (`10.0.0.0/8`).
-fn parse_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse::<ipnet::IpNet>()
-                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| format!("{p:?} is not an IP address or CIDR range"))
-        })
-        .collect()
+/// Settings whose values may carry a password: shown redacted in help, errors and `config`.
+const SECRET_VARS: &[&str] = &["DATABASE_URL", "SMTP_URL"];
+
+/// The default storefront base URL (this service's own default address).
+pub const DEFAULT_STOREFRONT_URL: &str = "http://127.0.0.1:8080/";
+
+/// One `TRUSTED_PROXIES` entry: an address (`10.0.0.5`) or a range (`10.0.0.0/8`).
+fn parse_proxy(raw: &str) -> Result<ipnet::IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{raw:?} is not an IP address or CIDR range"))
 }
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
+/// Whole seconds from `min` to `max`, as a `Duration`.
+fn seconds(min: u64, max: u64) -> impl TypedValueParser<Value = Duration> {
+    clap::value_parser!(u64)
+        .range(min..=max)
+        .map(Duration::from_secs)
+}
+
+/// A yes/no setting: 1/0, true/false, yes/no, on/off.
+fn yes_no(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("expected 1/0, true/false, yes/no or on/off".into()),
+    }
+}
+
+fn parse_smtp_url(v: &str) -> Result<String, String> {
+    if v.starts_with("smtp://") || v.starts_with("smtps://") {
+        Ok(v.to_owned())
+    } else {
+        Err("must start with smtp:// or smtps://".into())
+    }
+}
+
+fn parse_http_url(v: &str) -> Result<String, String> {
+    if v.starts_with("http://") || v.starts_with("https://") {
+        Ok(v.to_owned())
+    } else {
+        Err("must be an http:// or https:// URL".into())
+    }
+}
+
+/// A value parser for settings that may carry a password: its error never repeats the value
+/// unredacted (clap's own errors quote the value as given).
+#[derive(Clone)]
+struct Secret<T>(fn(&str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Secret<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        (self.0)(text.trim()).map_err(|reason| {
+            let var = arg
+                .and_then(|a| a.get_env())
+                .map_or_else(String::new, |e| e.to_string_lossy().into_owned());
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid {var}={}: {reason}\n", redact_url(&text)),
+            )
+            .with_cmd(cmd)
+        })
+    }
+}
+
+/// The settings' clap declarations, outside any command line (for `from_vars` and `config`).
+fn declarations() -> clap::Command {
+    Settings::augment_args(clap::Command::new("settings").no_binary_name(true))
+}
+
+/// One line of `customer-service config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    pub var: String,
+    /// The value as given (secrets redacted); empty when unset.
+    pub value: String,
+    /// `default`, `environment`, `command line` or `unset`.
+    pub source: &'static str,
+}
+
 impl Settings {
     /// Defaults for the given database: what a fresh install runs with.
     pub fn with_database(database_url: DatabaseUrl) -> Self {
-        Self {
-            database_url,
-            bind_address: "127.0.0.1:8080".parse().expect("valid default address"),
-            http_workers: cores(),
-            db_pool_size: 4,
-            db_connect_timeout: Duration::from_secs(3),
-            db_query_timeout: Duration::from_secs(10),
-            db_startup_wait: Duration::from_secs(60),
-            create_database: false,
-            customer_token_lifetime: Duration::from_secs(3600),
-            admin_token_lifetime: Duration::from_secs(4 * 3600),
-            bcrypt_cost: 10,
-            hashing_threads: cores(),
-            password_policy: PasswordPolicySettings {
-                min_length: 8,
-                required_classes: 3,
-            },
-            token_max_failures: 6,
-            token_lock_duration: Duration::from_secs(1800),
-            lockout_failures: 10,
-            lockout_duration: Duration::from_secs(600),
-            max_body_bytes: 1024 * 1024,
-            max_addresses_per_customer: 100,
-            trusted_proxies: Vec::new(),
-            body_timeout: Duration::from_secs(30),
-            guest_checkout_login: false,
-            confirmation_required: false,
-            reset_token_lifetime_hours: 2,
-            reset_max_requests_per_hour: 100,
-            reset_min_interval: Duration::from_secs(600),
-            contact_email: "hello@example.com".into(),
-            mail_from: "Main Website <general@example.com>".into(),
-            smtp_url: None,
-            mail_dir: PathBuf::from("data/mail"),
-            storefront_url: DEFAULT_STOREFRONT_URL.into(),
-            store_locale: "en_US".into(),
-            store_currency: "USD".into(),
-            store_timezone: "UTC".into(),
-            store_weight_unit: "lbs".into(),
-            storefront_pages: true,
-            session_cookie_secure: false,
-        }
+        let mut s = Self::from_vars(&HashMap::new()).expect("the declared defaults are valid");
+        s.database_url = database_url;
+        s
     }
 
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(&std::env::vars().collect())
+        Self::from_vars(
+            &std::env::vars_os()
+                .map(|(k, v)| {
+                    (
+                        k.to_string_lossy().into_owned(),
+                        v.to_string_lossy().into_owned(),
+                    )
+                })
+                .collect(),
+        )
     }
 
-    /// Reads settings from a variable map (the environment, or a test's own map).
+    /// Reads settings from a variable map (the environment, or a test's own map), through the
+    /// same declarations as the command line; the process environment is not consulted.
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-        let url_text = get("DATABASE_URL").unwrap_or(DEFAULT_DATABASE_URL);
-        let database_url = DatabaseUrl::parse(url_text).map_err(|reason| ConfigError {
-            var: "DATABASE_URL",
-            // Never echo a URL that may carry a password.
-            value: redact_url(url_text),
-            reason,
-        })?;
-        let mut s = Self::with_database(database_url);
-
-        fn num<T>(
-            var: &'static str,
-            raw: Option<&str>,
-            min: T,
-            max: T,
-            default: T,
-        ) -> Result<T, ConfigError>
-        where
-            T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-        {
-            let Some(raw) = raw else { return Ok(default) };
-            let err = |reason: String| ConfigError {
-                var,
-                value: raw.to_owned(),
-                reason,
+        let cmd = declarations().mut_args(|a| a.env(None));
+        let mut argv = Vec::new();
+        for arg in declarations().get_arguments() {
+            let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else {
+                continue;
             };
-            let v: T = raw
-                .parse()
-                .map_err(|_| err(format!("expected a whole number from {min} to {max}")))?;
-            if v < min || v > max {
-                return Err(err(format!("must be from {min} to {max}")));
+            let var = env.to_string_lossy();
+            let Some(value) = vars.get(var.as_ref()).map(|v| v.trim()) else {
+                continue;
+            };
+            if value.is_empty() {
+                continue;
             }
-            Ok(v)
-        }
-
-        if let Some(addr) = get("BIND_ADDRESS") {
-            s.bind_address = addr.parse().map_err(|_| ConfigError {
-                var: "BIND_ADDRESS",
-                value: addr.to_owned(),
-                reason: "expected host:port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080".into(),
-            })?;
-        }
-        s.http_workers = num("HTTP_WORKERS", get("HTTP_WORKERS"), 1, 256, s.http_workers)?;
-        s.db_pool_size = num("DB_POOL_SIZE", get("DB_POOL_SIZE"), 1, 256, s.db_pool_size)?;
-        s.db_query_timeout = Duration::from_secs(num(
-            "DB_QUERY_TIMEOUT_SECONDS",
-            get("DB_QUERY_TIMEOUT_SECONDS"),
-            1,
-            3600,
-            10,
-        )?);
-        s.db_startup_wait = Duration::from_secs(num(
-            "DB_STARTUP_WAIT_SECONDS",
-            get("DB_STARTUP_WAIT_SECONDS"),
-            0,
-            3600,
-            60,
-        )?);
-        s.create_database = flag("CREATE_DATABASE", get("CREATE_DATABASE"))?;
-        s.db_connect_timeout = Duration::from_secs(num(
-            "DB_CONNECT_TIMEOUT_SECONDS",
-            get("DB_CONNECT_TIMEOUT_SECONDS"),
-            1,
-            600,
-            3,
-        )?);
-        s.customer_token_lifetime = Duration::from_secs(num(
-            "CUSTOMER_TOKEN_LIFETIME_SECONDS",
-            get("CUSTOMER_TOKEN_LIFETIME_SECONDS"),
-            1,
-            10 * 365 * 86400,
-            3600,
-        )?);
-        s.admin_token_lifetime = Duration::from_secs(num(
-            "ADMIN_TOKEN_LIFETIME_SECONDS",
-            get("ADMIN_TOKEN_LIFETIME_SECONDS"),
-            1,
-            10 * 365 * 86400,
-            4 * 3600,
-        )?);
-        s.bcrypt_cost = num("BCRYPT_COST", get("BCRYPT_COST"), 4, 31, s.bcrypt_cost)?;
-        s.hashing_threads = num(
-            "HASHING_THREADS",
-            get("HASHING_THREADS"),
-            1,
-            256,
-            s.hashing_threads,
-        )?;
-        s.password_policy.min_length =
-            num("PASSWORD_MIN_LENGTH", get("PASSWORD_MIN_LENGTH"), 1, 256, 8)?;
-        s.password_policy.required_classes = num(
-            "PASSWORD_REQUIRED_CHARACTER_CLASSES",
-            get("PASSWORD_REQUIRED_CHARACTER_CLASSES"),
-            1,
-            4,
-            3,
-        )?;
-        s.token_max_failures = num("TOKEN_MAX_FAILURES", get("TOKEN_MAX_FAILURES"), 1, 1000, 6)?;
-        s.token_lock_duration = Duration::from_secs(num(
-            "TOKEN_LOCK_SECONDS",
-            get("TOKEN_LOCK_SECONDS"),
-            1,
-            86400 * 30,
-            1800,
-        )?);
-        s.lockout_failures = num("LOCKOUT_FAILURES", get("LOCKOUT_FAILURES"), 1, 1000, 10)?;
-        s.lockout_duration = Duration::from_secs(num(
-            "LOCKOUT_SECONDS",
-            get("LOCKOUT_SECONDS"),
-            1,
-            86400 * 30,
-            600,
-        )?);
-        s.max_addresses_per_customer = num(
-            "MAX_ADDRESSES_PER_CUSTOMER",
-            get("MAX_ADDRESSES_PER_CUSTOMER"),
-            1,
-            100_000,
-            s.max_addresses_per_customer,
-        )?;
-        s.body_timeout = Duration::from_secs(num(
-            "BODY_TIMEOUT_SECONDS",
-            get("BODY_TIMEOUT_SECONDS"),
-            1,
-            3600,
-            30,
-        )?);
-        if let Some(raw) = get("TRUSTED_PROXIES") {
-            s.trusted_proxies = parse_proxies(raw).map_err(|reason| ConfigError {
-                var: "TRUSTED_PROXIES",
-                value: raw.to_owned(),
-                reason,
-            })?;
-        }
-        s.max_body_bytes = num(
-            "MAX_BODY_BYTES",
-            get("MAX_BODY_BYTES"),
-            1024,
-            64 * 1024 * 1024,
-            s.max_body_bytes,
-        )?;
-        s.guest_checkout_login = flag("GUEST_CHECKOUT_LOGIN", get("GUEST_CHECKOUT_LOGIN"))?;
-        s.confirmation_required = flag(
-            "ACCOUNT_CONFIRMATION_REQUIRED",
-            get("ACCOUNT_CONFIRMATION_REQUIRED"),
-        )?;
-        s.reset_token_lifetime_hours = num(
-            "RESET_TOKEN_LIFETIME_HOURS",
-            get("RESET_TOKEN_LIFETIME_HOURS"),
-            1,
-            24 * 365,
-            2,
-        )?;
-        s.reset_max_requests_per_hour = num(
-            "PASSWORD_RESET_MAX_REQUESTS_PER_HOUR",
-            get("PASSWORD_RESET_MAX_REQUESTS_PER_HOUR"),
-            0,
-            100_000,
-            100,
-        )?;
-        s.reset_min_interval = Duration::from_secs(num(
-            "PASSWORD_RESET_MIN_INTERVAL_SECONDS",
-            get("PASSWORD_RESET_MIN_INTERVAL_SECONDS"),
-            0,
-            86400,
-            600,
-        )?);
-        if let Some(v) = get("CONTACT_EMAIL") {
-            s.contact_email = v.to_owned();
-        }
-        if let Some(v) = get("MAIL_FROM") {
-            s.mail_from = v.to_owned();
-        }
-        if let Some(v) = get("SMTP_URL") {
-            if !(v.starts_with("smtp://") || v.starts_with("smtps://")) {
+            let flag = format!("--{long}={value}");
+            // Each value checked alone first, so the error names its variable.
+            if let Err(e) = cmd.clone().try_get_matches_from([&flag]) {
+                let secret = SECRET_VARS.contains(&var.as_ref());
+                let reason = std::error::Error::source(&e)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                let reason = reason.trim().trim_start_matches("error: ").to_owned();
+                let shown = if secret {
+                    redact_url(value)
+                } else {
+                    value.to_owned()
+                };
                 return Err(ConfigError {
-                    var: "SMTP_URL",
-                    value: redact_url(v),
-                    reason: "must start with smtp:// or smtps://".into(),
+                    var: var.into_owned(),
+                    reason: reason.replace(value, &shown),
+                    value: shown,
                 });
             }
-            s.smtp_url = Some(v.to_owned());
+            argv.push(flag);
         }
-        if let Some(v) = get("MAIL_DIR") {
-            s.mail_dir = PathBuf::from(v);
-        }
-        if let Some(v) = get("STOREFRONT_URL") {
-            if !(v.starts_with("http://") || v.starts_with("https://")) {
-                return Err(ConfigError {
-                    var: "STOREFRONT_URL",
-                    value: v.to_owned(),
-                    reason: "must be an http:// or https:// URL".into(),
-                });
-            }
-            s.storefront_url = v.to_owned();
-        }
-        for (var, target) in [
-            ("STORE_LOCALE", &mut s.store_locale),
-            ("STORE_CURRENCY", &mut s.store_currency),
-            ("STORE_TIMEZONE", &mut s.store_timezone),
-            ("STORE_WEIGHT_UNIT", &mut s.store_weight_unit),
-        ] {
-            if let Some(v) = get(var) {
-                *target = v.to_owned();
-            }
-        }
-        s.storefront_pages = match get("STOREFRONT_PAGES") {
-            None => true,
-            raw => flag("STOREFRONT_PAGES", raw)?,
-        };
-        s.session_cookie_secure = flag("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE"))?;
-        Ok(s)
+        let matches = cmd.try_get_matches_from(argv).map_err(|e| ConfigError {
+            var: "settings".into(),
+            value: String::new(),
+            reason: e.to_string(),
+        })?;
+        Self::from_arg_matches(&matches).map_err(|e| ConfigError {
+            var: "settings".into(),
+            value: String::new(),
+            reason: e.to_string(),
+        })
     }
-}
 
-/// A yes/no setting: 1/0, true/false, yes/no, on/off.
-fn flag(var: &'static str, raw: Option<&str>) -> Result<bool, ConfigError> {
-    match raw.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(false),
-        Some("1" | "true" | "yes" | "on") => Ok(true),
-        Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError {
-            var,
-            value: other.to_owned(),
-            reason: "expected 1/0, true/false, yes/no or on/off".into(),
-        }),
+    /// The environment variable of every setting, in declaration order.
+    pub fn variables() -> Vec<String> {
+        declarations()
+            .get_arguments()
+            .filter_map(|a| a.get_env())
+            .map(|e| e.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Every setting's variable, value (secrets redacted) and where it came from, read from
+    /// the command line's matches (which hold the flattened settings).
+    pub fn effective(matches: &ArgMatches) -> Vec<Effective> {
+        declarations()
+            .get_arguments()
+            .filter_map(|arg| {
+                let var = arg.get_env()?.to_string_lossy().into_owned();
+                let id = arg.get_id().as_str();
+                let raw: Vec<String> = matches
+                    .try_get_raw(id)
+                    .ok()
+                    .flatten()
+                    .map(|vals| vals.map(|v| v.to_string_lossy().into_owned()).collect())
+                    .unwrap_or_default();
+                let value = raw.join(",");
+                let value = if SECRET_VARS.contains(&var.as_str()) {
+                    redact_url(&value)
+                } else {
+                    value
+                };
+                let source = match matches.value_source(id) {
+                    Some(ValueSource::DefaultValue) => "default",
+                    Some(ValueSource::EnvVariable) => "environment",
+                    Some(ValueSource::CommandLine) => "command line",
+                    _ => "unset",
+                };
+                Some(Effective { var, value, source })
+            })
+            .collect()
+    }
+
+    /// The SQLite file as an absolute path, when the database is one that does not exist
+    /// yet: the command line warns then, since a relative path run from another folder
+    /// would silently start an empty database.
+    pub fn new_sqlite_file(&self) -> Option<PathBuf> {
+        match &self.database_url {
+            DatabaseUrl::Sqlite(SqliteTarget::File(p)) if !p.exists() => {
+                Some(std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The one startup line: what this process runs with (no secrets).
+    pub fn summary(&self) -> String {
+        let database = match &self.database_url {
+            DatabaseUrl::Postgres(u) => format!("postgres {}", redact_url(u)),
+            DatabaseUrl::Sqlite(SqliteTarget::File(p)) => format!(
+                "sqlite {}",
+                std::path::absolute(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+            ),
+            DatabaseUrl::Sqlite(SqliteTarget::Memory) => "sqlite :memory:".into(),
+        };
+        let mail = match &self.smtp_url {
+            Some(u) => format!("smtp {}", redact_url(u)),
+            None => format!(
+                "files in {}",
+                std::path::absolute(&self.mail_dir)
+                    .unwrap_or_else(|_| self.mail_dir.clone())
+                    .display()
+            ),
+        };
+        format!(
+            "backend {database}, pool {}, http workers {}, hashing threads {}, mail {mail}, \
+             customer tokens {}s, admin tokens {}s",
+            self.db_pool_size,
+            self.http_workers,
+            self.hashing_threads,
+            self.customer_token_lifetime.as_secs(),
+            self.admin_token_lifetime.as_secs(),
+        )
     }
 }
 
@@ -452,9 +552,24 @@ pub fn redact_url(url: &str) -> String {
         && let Some((userinfo, host)) = rest.split_once('@')
         && let Some((user, _password)) = userinfo.split_once(':')
     {
-        return format!("{scheme}://{user}:***@{host}");
+        return redact_query(&format!("{scheme}://{user}:***@{host}"));
     }
-    url.to_owned()
+    redact_query(url)
+}
+
+/// libpq also takes the password as a `password=` query parameter.
+fn redact_query(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", query.join("&"))
 }
 
 #[cfg(test)]
@@ -537,17 +652,36 @@ mod tests {
     }
 
     #[test]
-    fn storefront_pages_are_on_and_cookies_not_https_only_by_default() {
-        let s = Settings::from_vars(&vars(&[])).unwrap();
-        assert!(s.storefront_pages && !s.session_cookie_secure);
+    fn secrets_are_redacted_in_urls_and_their_query() {
+        assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u@h/db?sslmode=require&password=pw"),
+            "postgres://u@h/db?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("smtps://me:pw@mail:465"),
+            "smtps://me:***@mail:465"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn every_setting_has_a_variable_and_the_defaults_parse() {
+        let names = Settings::variables();
+        assert!(names.contains(&"DATABASE_URL".to_owned()));
+        assert!(names.contains(&"PASSWORD_MIN_LENGTH".to_owned()));
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            names.iter().all(|v| seen.insert(v)),
+            "a variable declared twice: {names:?}"
+        );
         let s = Settings::from_vars(&vars(&[
-            ("STOREFRONT_PAGES", "off"),
-            ("SESSION_COOKIE_SECURE", "1"),
+            ("LOG_FORMAT", "json"),
+            ("DB_STATEMENT_CACHE", "off"),
         ]))
         .unwrap();
-        assert!(!s.storefront_pages && s.session_cookie_secure);
-        let err = Settings::from_vars(&vars(&[("STOREFRONT_PAGES", "sometimes")])).unwrap_err();
-        assert_eq!(err.var, "STOREFRONT_PAGES");
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert!(!s.db_statement_cache);
     }
 
     #[test]

@@ -20,6 +20,10 @@
 //! assembles. `tests/api/layers.rs` fails the build's tests when a lower layer imports a
 //! higher one.
 //!
+//! Cross-cutting: `telemetry` (metric names and helpers, log setup; no web framework) sits just
+//! above `config`, so any layer can count an event where it happens; `observe` (the request
+//! id, access line and HTTP metrics middleware) sits beside the front doors.
+//!
 //! Data flows one way: a wire shape (REST `rest::wire`, GraphQL `graphql::types`) is parsed
 //! into a domain type (`domain::*`), the service layer writes and reads rows (`db::*`) and
 //! returns an `Account` or a value, and the front door renders it. Failures are one
@@ -35,7 +39,9 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod mail;
+pub mod observe;
 pub mod pages;
 pub mod rest;
 pub mod startup;
 pub mod state;
+pub mod telemetry;

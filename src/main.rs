@@ -1,10 +1,11 @@
-//! `customer-service [serve|migrate|admin ...|integration ...]`: parse the command line, load
-//! settings, run.
+//! `customer-service [serve|migrate|config|admin ...|integration ...]`: parse the command line
+//! (settings come from flags or their environment variables, see `--help`), run.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use customer_service::cli::{self, PasswordSource};
 use customer_service::config::Settings;
 use customer_service::startup::{Application, prepare_database};
+use customer_service::telemetry;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -15,6 +16,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
 }
 
 #[derive(Subcommand)]
@@ -23,6 +26,9 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Print the settings in effect (secrets redacted), one VARIABLE=value a line with where
+    /// it came from, and exit.
+    Config,
     /// Manage admin users (they sign in at POST /V1/integration/admin/token).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -76,16 +82,35 @@ enum IntegrationCommand {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let cli = Cli::parse();
-    let settings = match Settings::from_env() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("customer-service: {e}");
-            return ExitCode::from(2);
-        }
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
     };
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let settings = cli.settings;
+    if let Err(e) = telemetry::init_logging(settings.log_format, &settings.log_filter) {
+        eprintln!("customer-service: {e}");
+        return ExitCode::from(2);
+    }
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Config | Command::HashTiming { .. })
+        && let Some(file) = settings.new_sqlite_file()
+    {
+        // A relative DATABASE_URL run from another folder would otherwise silently start an
+        // empty database next to the one the server uses.
+        eprintln!(
+            "customer-service: note: creating a new SQLite database at {} (DATABASE_URL is \
+             relative to the working directory; give an absolute path to share one)",
+            file.display()
+        );
+    }
+    let result = match command {
+        Command::Config => {
+            for line in Settings::effective(&matches) {
+                println!("{}={}\t# {}", line.var, line.value, line.source);
+            }
+            Ok(())
+        }
         Command::Admin(command) => {
             let out = &mut std::io::stdout();
             match command {
@@ -134,21 +159,23 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Migrate => prepare_database(&settings)
-            .map(|_| log::info!("database is up to date"))
+            .map(|_| tracing::info!("database is up to date"))
             .map_err(|e| e.to_string()),
         Command::Serve => actix_web::rt::System::new().block_on(async move {
             let address = settings.bind_address;
+            tracing::info!("starting: {}", settings.summary());
             let app = Application::build(settings)
                 .await
                 .map_err(|e| e.to_string())?;
-            log::info!("listening on {} (port {})", address, app.port());
+            tracing::info!("listening on {} (port {})", address, app.port());
             app.run_until_stopped().await.map_err(|e| e.to_string())
         }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            log::error!("{e}");
+            let e = telemetry::one_line(&e);
+            tracing::error!("{e}");
             eprintln!("customer-service: {e}");
             ExitCode::FAILURE
         }

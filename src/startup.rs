@@ -6,13 +6,15 @@ use crate::config::{DEFAULT_STOREFRONT_URL, Settings};
 use crate::db::{self, Db, DbSetupError, scopes::Scopes};
 use crate::error::AppError;
 use crate::mail::{MailSetupError, Mailer};
+use crate::observe::{RequestSpan, observe};
 use crate::rest::{self, extract::rest_context};
 use crate::state::AppState;
 use actix_web::dev::Server;
-use actix_web::middleware::{Logger, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -45,7 +47,7 @@ fn build_pool_waiting(settings: &Settings) -> Result<db::DbPool, StartupError> {
                 if settings.database_url.is_postgres()
                     && started.elapsed() + backoff < settings.db_startup_wait =>
             {
-                log::warn!(
+                tracing::warn!(
                     "PostgreSQL at {shown} is not reachable yet ({}); retrying in {} ms",
                     e.to_string().replace('\n', " "),
                     backoff.as_millis()
@@ -67,7 +69,7 @@ pub fn prepare_database(settings: &Settings) -> Result<(Db, Scopes), StartupErro
         .map_err(|e| DbSetupError::Connect("the pool".into(), e))?;
     let applied = db::run_migrations(&mut conn)?;
     for version in &applied {
-        log::info!("applied migration {version}");
+        tracing::info!("applied migration {version}");
     }
     let scopes = Scopes::load(&mut conn)?;
     drop(conn);
@@ -86,29 +88,20 @@ async fn purge_dead_rows(db: Db) {
         {
             Ok((0, 0)) => {}
             Ok((tokens, throttles)) => {
-                log::info!("purged {tokens} dead tokens and {throttles} expired sign-in locks")
+                crate::telemetry::tokens_purged(tokens as u64);
+                tracing::info!("purged {tokens} dead tokens and {throttles} expired sign-in locks")
             }
-            Err(e) => log::warn!("purging dead tokens failed: {e}"),
+            Err(e) => tracing::warn!("purging dead tokens failed: {}", e.cause_chain()),
         }
     }
 }
 
-/// Hides the secret part of paths that carry one (password-reset links) in the access log.
-fn loggable_path(path: &str) -> String {
-    let mut redact_next = false;
-    path.split('/')
-        .map(|segment| {
-            let shown = if redact_next { "***" } else { segment };
-            redact_next = segment == "resetLinkToken";
-            shown
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        // Installed before the first event is counted.
+        crate::telemetry::prometheus();
         let mailer = Mailer::from_settings(&settings)?;
+        mailer.check(&settings).await?;
         let prepare_settings = settings.clone();
         let (db, scopes) =
             actix_web::rt::task::spawn_blocking(move || prepare_database(&prepare_settings))
@@ -179,18 +172,26 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 AppError::Input(crate::error::Phrase::new(e.to_string())).into()
             }))
-            // Method and path only: no query string, no headers, so no token or password
-            // reaches the log.
-            .wrap(
-                Logger::new(r#"%a "%{method}xi %{path}xi" %s %b %Dms"#)
-                    .custom_request_replace("method", |req| req.method().to_string())
-                    .custom_request_replace("path", |req| loggable_path(req.path())),
-            )
+            .wrap(TracingLogger::<RequestSpan>::new())
+            // Outermost: the request id exists before the span, and every response (errors
+            // included) is counted and logged.
+            .wrap(from_fn(observe))
             .app_data(schema.clone())
+            .route(
+                "/graphql",
+                web::get()
+                    .guard(actix_web::guard::fn_guard(crate::graphql::graphiql::wanted))
+                    .to(crate::graphql::graphiql::page),
+            )
+            .route(
+                "/graphql/assets/{file}",
+                web::get().to(crate::graphql::graphiql::asset),
+            )
             .route("/graphql", web::post().to(crate::graphql::graphql))
             .route("/graphql", web::get().to(crate::graphql::graphql))
             .route("/healthz", web::get().to(rest::handlers::health::healthz))
             .route("/readyz", web::get().to(rest::handlers::health::readyz))
+            .configure(rest::described)
             .service(rest_scope("/rest/V1"))
             .service(rest_scope("/rest/{store_code}/V1"))
             .configure(|cfg| {
@@ -205,21 +206,4 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::loggable_path;
-
-    #[test]
-    fn reset_tokens_are_hidden_from_the_access_log() {
-        assert_eq!(
-            loggable_path("/rest/V1/customers/5/password/resetLinkToken/abc123"),
-            "/rest/V1/customers/5/password/resetLinkToken/***"
-        );
-        assert_eq!(
-            loggable_path("/rest/V1/customers/me"),
-            "/rest/V1/customers/me"
-        );
-    }
 }

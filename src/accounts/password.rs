@@ -90,6 +90,17 @@ pub async fn change_password(
             })
         })
         .await?;
+    // Magento tells the owner that the password changed; a failed mail is only logged.
+    let recipient = Recipient {
+        customer_id,
+        email: &customer.email,
+        name: customer.full_name(),
+        store_name: &customer.created_in,
+    };
+    state
+        .mailer
+        .send(templates::password_changed(&recipient))
+        .await;
     Ok(())
 }
 

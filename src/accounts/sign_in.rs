@@ -9,6 +9,7 @@ use crate::db::{self, DbConnection, back_office};
 use crate::domain::email::normalize;
 use crate::error::{AppError, Phrase};
 use crate::state::AppState;
+use crate::telemetry::{self, Principal};
 
 /// The one answer to every failed sign-in (Magento masks the reason).
 pub fn sign_in_failed() -> AppError {
@@ -124,6 +125,8 @@ pub async fn sign_in_customer(
         .await?;
     let Some(usable) = reserved else {
         // Rejected before authentication; no hash is spent on a locked-out username.
+        telemetry::throttled(Principal::Customer);
+        tracing::info!(target: "audit", website_id, "customer sign-in refused: username throttled");
         return Err(sign_in_failed());
     };
     let password_ok = state
@@ -133,8 +136,11 @@ pub async fn sign_in_customer(
             usable.as_ref().and_then(|c| c.password_hash.clone()),
         )
         .await?;
+    let customer_id = usable.as_ref().map(|c| c.entity_id);
     let Some(customer) = usable.filter(|_| password_ok) else {
         // The reservations stand as this attempt's failure.
+        telemetry::sign_in(Principal::Customer, false);
+        tracing::info!(target: "audit", ?customer_id, website_id, "customer sign-in failed");
         return Err(sign_in_failed());
     };
     // Checked only once the password is right, so the answer reveals nothing to a guesser
@@ -153,7 +159,10 @@ pub async fn sign_in_customer(
             "This account isn't confirmed. Verify and try again.",
         )));
     }
-    complete_sign_in(state, username, SignedIn::Customer(customer.entity_id)).await
+    let token = complete_sign_in(state, username, SignedIn::Customer(customer.entity_id)).await?;
+    telemetry::sign_in(Principal::Customer, true);
+    telemetry::token_issued(Principal::Customer);
+    Ok(token)
 }
 
 /// Magento's AdminTokenService::createAdminAccessToken: the same throttle and the same single
@@ -177,6 +186,8 @@ pub async fn sign_in_admin(
         })
         .await?;
     let Some(admin) = reserved else {
+        telemetry::throttled(Principal::Admin);
+        tracing::info!(target: "audit", "admin sign-in refused: username throttled");
         return Err(sign_in_failed());
     };
     let usable = admin.filter(|a| a.is_active);
@@ -184,15 +195,23 @@ pub async fn sign_in_admin(
         .hasher
         .verify(password, usable.as_ref().map(|a| a.password_hash.clone()))
         .await?;
-    match usable.filter(|_| password_ok) {
-        Some(admin) => complete_sign_in(state, username, SignedIn::Admin(admin.id)).await,
-        None => Err(sign_in_failed()),
-    }
+    let Some(admin) = usable.filter(|_| password_ok) else {
+        telemetry::sign_in(Principal::Admin, false);
+        tracing::info!(target: "audit", "admin sign-in failed");
+        return Err(sign_in_failed());
+    };
+    let token = complete_sign_in(state, username, SignedIn::Admin(admin.id)).await?;
+    telemetry::sign_in(Principal::Admin, true);
+    tracing::info!(target: "audit", admin_id = admin.id, "admin signed in");
+    telemetry::token_issued(Principal::Admin);
+    Ok(token)
 }
 
 /// Signs out one token (the caller's own). Magento revokes every token of the customer;
 /// per-token sign-out is what its users ask for.
 pub async fn revoke_token(state: &AppState, token_id: i32) -> Result<(), AppError> {
+    tracing::info!(target: "audit", token_id, "token revoked");
+    telemetry::tokens_revoked(1);
     state
         .db
         .run(move |conn| Ok(token_queries::revoke(conn, token_id, db::now())?))
@@ -201,10 +220,13 @@ pub async fn revoke_token(state: &AppState, token_id: i32) -> Result<(), AppErro
 
 /// Signs a customer out everywhere: every token, the caller's too.
 pub async fn revoke_all_tokens(state: &AppState, customer_id: i32) -> Result<(), AppError> {
+    tracing::info!(target: "audit", customer_id, "every token of the customer revoked");
     state
         .db
         .run(move |conn| {
-            token_queries::revoke_all_of_customer(conn, customer_id, None, db::now())?;
+            let revoked =
+                token_queries::revoke_all_of_customer(conn, customer_id, None, db::now())?;
+            telemetry::tokens_revoked(revoked as u64);
             Ok(())
         })
         .await

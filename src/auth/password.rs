@@ -38,6 +38,8 @@ pub struct Hasher {
     /// is unknown, so that answer takes as long as a wrong password. Made on first use, to
     /// keep startup fast.
     dummy: Arc<OnceLock<String>>,
+    /// Jobs sent and not yet started: the `customer_hashing_queue_depth` gauge.
+    queued: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Lowers the calling thread's scheduling priority (Linux keeps a nice value per thread).
@@ -47,7 +49,7 @@ fn lower_priority() {
         // SAFETY: setpriority only reads its arguments; `who = 0` is the calling thread.
         let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
         if rc != 0 {
-            log::warn!("could not lower the hashing threads' priority");
+            tracing::warn!("could not lower the hashing threads' priority");
         }
     }
 }
@@ -84,6 +86,7 @@ impl Hasher {
             cost,
             jobs,
             dummy: Arc::new(OnceLock::new()),
+            queued: Arc::default(),
         }
     }
 
@@ -91,9 +94,13 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
+        use std::sync::atomic::Ordering::Relaxed;
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let queued = self.queued.clone();
+        crate::telemetry::hashing_queue(queued.fetch_add(1, Relaxed) + 1);
         self.jobs
             .send(Box::new(move || {
+                crate::telemetry::hashing_queue(queued.fetch_sub(1, Relaxed).saturating_sub(1));
                 let _ = tx.send(f());
             }))
             .map_err(|_| AppError::internal("the hashing threads are gone"))?;

@@ -322,6 +322,8 @@ pub fn reserve_login_attempt(
             if failures == 0 || first_failure.is_none() || lock_expired {
                 (1, Some(now), None)
             } else if failures + 1 >= max_failures as i32 {
+                crate::telemetry::lockout(crate::telemetry::Principal::Customer);
+                tracing::info!(target: "audit", customer_id, "customer account locked");
                 (failures + 1, first_failure, Some(now + lock_for))
             } else {
                 (failures + 1, first_failure, lock_expires)

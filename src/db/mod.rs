@@ -40,6 +40,9 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 #[derive(Debug)]
 pub struct DbManager {
     url: DatabaseUrl,
+    /// PostgreSQL's named prepared statements; off, each query is sent with its parameters
+    /// in one message (PQsendQueryParams), which a transaction-pooling PgBouncer can route.
+    statement_cache: bool,
     /// PostgreSQL's `statement_timeout` for every session, in milliseconds.
     statement_timeout_ms: u128,
 }
@@ -76,6 +79,9 @@ impl r2d2::ManageConnection for DbManager {
             DatabaseUrl::Postgres(url) => {
                 let mut pg = PgConnection::establish(&with_resilience(url))
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
+                if !self.statement_cache {
+                    pg.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+                }
                 // The server cancels a statement running longer than a request may wait.
                 pg.batch_execute(&format!(
                     "SET statement_timeout = {}",
@@ -256,6 +262,7 @@ pub fn build_pool(settings: &Settings) -> Result<DbPool, DbSetupError> {
         .build(DbManager {
             url,
             statement_timeout_ms: settings.db_query_timeout.as_millis(),
+            statement_cache: settings.db_statement_cache,
         })
         .map_err(|e| DbSetupError::Connect(shown, e))
 }
@@ -365,15 +372,24 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's span (its request id) follows the work onto the blocking thread.
+        let span = tracing::Span::current();
         let call = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             // Every pooled connection may have died in the same blip: one more try than the
             // pool holds reaches a fresh one.
             let mut tries_left = pool.max_size();
             loop {
-                let mut conn = pool.get()?;
+                let asked = std::time::Instant::now();
+                let conn = pool.get();
+                crate::telemetry::db_pool_wait(asked.elapsed());
+                let mut conn = conn?;
                 match f.clone()(&mut conn) {
                     Err(e) if tries_left > 0 && is_dead(&mut conn) => {
-                        log::warn!("replacing a dead database connection ({})", e.cause_chain());
+                        tracing::warn!(
+                            "replacing a dead database connection ({})",
+                            e.cause_chain()
+                        );
                         discard(conn);
                         tries_left -= 1;
                     }

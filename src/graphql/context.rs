@@ -47,14 +47,14 @@ pub fn from_app(e: AppError) -> async_graphql::Error {
             error("graphql-authentication", p.render())
         }
         AppError::Unavailable(_) => {
-            log::warn!("{}", e.cause_chain());
+            tracing::warn!("{}", e.cause_chain());
             error(
                 "internal",
                 "The service is temporarily unavailable. Please try again later.",
             )
         }
         other => {
-            log::error!("graphql: {}", other.cause_chain());
+            tracing::error!("graphql: {}", other.cause_chain());
             error("internal", "Internal server error")
         }
     }

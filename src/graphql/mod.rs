@@ -5,6 +5,7 @@
 //! resolver calls the same `accounts` functions as REST. Tokens are shared with REST.
 
 pub mod context;
+pub mod graphiql;
 pub mod mutation;
 pub mod query;
 pub mod types;

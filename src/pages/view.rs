@@ -318,7 +318,7 @@ impl ResponseError for PageError {
                 "Invalid Form Key. Please refresh the page.",
             ),
             Self::App(e) => {
-                log::error!("page failed: {}", e.cause_chain());
+                tracing::error!("page failed: {}", e.cause_chain());
                 (
                     "Something went wrong",
                     "We can't process your request right now. Please try again later.",

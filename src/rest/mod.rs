@@ -12,7 +12,8 @@ pub mod wire;
 use crate::error::AppError;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
 use handlers::{
-    back_office, confirmation, customers, directory, me, password_reset, stores, tokens,
+    back_office, confirmation, customers, directory, health, me, password_reset, schema, stores,
+    tokens,
 };
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
@@ -127,6 +128,21 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
             "/directory/countries/{countryId}",
             web::get().to(directory::country),
         );
+}
+
+/// What describes the service and the process, outside Magento's V1 routes: the API
+/// description (as Magento serves it at `/rest/<store>/schema`, and as the YAML file), the
+/// human page at `/docs`, the Prometheus metrics, and `/` pointing at `/docs`.
+pub fn described(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(schema::home))
+        .route("/docs", web::get().to(schema::docs))
+        .route("/docs/redoc.standalone.js", web::get().to(schema::redoc_js))
+        .route("/openapi.yaml", web::get().to(schema::openapi_yaml))
+        .route(
+            "/rest/{store_code}/schema",
+            web::get().to(schema::openapi_json),
+        )
+        .route("/metrics", web::get().to(health::metrics));
 }
 
 /// Anything no route matched: Magento answers 400 for methods it does not serve and 404

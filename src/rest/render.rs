@@ -133,7 +133,7 @@ fn error_body(e: &AppError) -> ErrorBody {
         }
         AppError::Internal(_) => {
             let report_id = format!("webapi-{}", uuid::Uuid::new_v4().simple());
-            log::error!("{report_id}: {}", e.cause_chain());
+            tracing::error!("{report_id}: {}", e.cause_chain());
             plain(&format!(
                 "Internal Error. Details are available in the service log. Report ID: {report_id}"
             ))
@@ -170,7 +170,7 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         if let AppError::Unavailable(_) = self {
-            log::warn!("{}", self.cause_chain());
+            tracing::warn!("{}", self.cause_chain());
         }
         respond(self.status_code(), &error_body(self))
     }

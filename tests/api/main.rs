@@ -15,6 +15,7 @@ mod health;
 mod layers;
 mod me;
 mod openapi;
+mod operations;
 mod pages;
 mod password_reset;
 mod routing;

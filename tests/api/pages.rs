@@ -521,7 +521,8 @@ fn newest_mail(app: &TestApp) -> String {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    files.sort();
+    // File names are random (lettre's file transport): the newest is the last written.
+    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
     mail_text(&std::fs::read_to_string(files.last().unwrap()).unwrap())
 }
 

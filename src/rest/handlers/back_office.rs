@@ -27,7 +27,7 @@ pub async fn get_customer(
 /// field the request sends is laid over it (Magento's UpdateCustomer plugin); the path id wins
 /// over any `id` in the body. An admin may change the group, website and store view.
 pub async fn save_customer(
-    _acl: Authorized<CustomerManage>,
+    acl: Authorized<CustomerManage>,
     state: web::Data<AppState>,
     req: HttpRequest,
     body: RequestInput,
@@ -41,16 +41,19 @@ pub async fn save_customer(
         .transpose()?;
     let account =
         accounts::profile::save_account(&state, id, given, SaveMode::PartialWithPlacement).await?;
+    tracing::info!(target: "audit", caller = ?acl.caller, customer_id = ?id.id, "back office saved a customer");
     Ok(json::ok(&CustomerResponse::from_account(&account)))
 }
 
 /// `DELETE /V1/customers/{customerId}`: the customer, its addresses and its tokens go.
 pub async fn delete_customer(
-    _acl: Authorized<CustomerDelete>,
+    acl: Authorized<CustomerDelete>,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    accounts::profile::delete_customer(&state, path_id(&req, "customerId")?).await?;
+    let id = path_id(&req, "customerId")?;
+    accounts::profile::delete_customer(&state, id).await?;
+    tracing::info!(target: "audit", caller = ?acl.caller, customer_id = ?id.id, "back office deleted a customer");
     Ok(json::ok(&true))
 }
 
@@ -106,11 +109,12 @@ pub async fn get_address(
 /// `DELETE /V1/addresses/{addressId}`: no default-address protection, as in Magento's REST; a
 /// deleted default is cleared on the customer.
 pub async fn delete_address(
-    _acl: Authorized<CustomerManage>,
+    acl: Authorized<CustomerManage>,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&req, "addressId")?;
+    tracing::info!(target: "audit", caller = ?acl.caller, address_id = ?id.id, "back office deletes an address");
     let deleted = match id.id {
         Some(address_id) => accounts::addresses::delete_address(&state, address_id).await?,
         None => false,

@@ -1,6 +1,7 @@
 //! Probes for orchestrators: `/healthz` says the process answers; `/readyz` that it can write
 //! to its database (PostgreSQL: one round trip; SQLite: the file is still there and the write
-//! lock can be taken), else 503.
+//! lock can be taken), else 503. `/metrics` renders the process's Prometheus metrics (the
+//! pool gauges read at scrape time).
 
 use crate::error::AppError;
 use crate::rest::render as json;
@@ -17,4 +18,13 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ready().await?;
     Ok(json::ok(&json!({"status": "ready"})))
+}
+
+/// `GET /metrics` (Prometheus text format)
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.db.pool().state();
+    crate::telemetry::db_pool(pool.connections, pool.connections - pool.idle_connections);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::telemetry::prometheus().render())
 }

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod health;
 pub mod me;
 pub mod password_reset;
+pub mod schema;
 pub mod stores;
 pub mod tokens;
 
