@@ -151,6 +151,8 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                     .custom_request_replace("path", |req| loggable_path(req.path())),
             )
             .app_data(schema.clone())
+            // Outermost: trims the path before routing and renders REST as Magento does.
+            .wrap(from_fn(rest::transport::rest_transport))
             .route("/graphql", web::post().to(crate::graphql::graphql))
             .route("/graphql", web::get().to(crate::graphql::graphql))
             .route("/healthz", web::get().to(rest::handlers::health::healthz))

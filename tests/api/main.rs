@@ -19,3 +19,4 @@ mod routing;
 mod schema;
 mod search;
 mod tokens;
+mod transport;
