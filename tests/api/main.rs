@@ -18,5 +18,6 @@ mod password_reset;
 mod routing;
 mod schema;
 mod search;
+mod storefront;
 mod tokens;
 mod transport;
