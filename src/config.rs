@@ -98,6 +98,9 @@ pub struct Settings {
     pub store_currency: String,
     pub store_timezone: String,
     pub store_weight_unit: String,
+    /// `CORS_ALLOWED_ORIGINS`: browser origins (`https://shop.example.com`, comma-separated)
+    /// allowed to call the API from another origin. Empty (the default): CORS is off.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
@@ -158,6 +161,7 @@ impl Settings {
             store_currency: "USD".into(),
             store_timezone: "UTC".into(),
             store_weight_unit: "lbs".into(),
+            cors_allowed_origins: Vec::new(),
         }
     }
 
@@ -338,6 +342,24 @@ impl Settings {
                 *target = v.to_owned();
             }
         }
+        if let Some(v) = get("CORS_ALLOWED_ORIGINS") {
+            let origins: Vec<String> = v
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if let Some(bad) = origins.iter().find(|o| {
+                !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/')
+            }) {
+                return Err(ConfigError {
+                    var: "CORS_ALLOWED_ORIGINS",
+                    value: bad.clone(),
+                    reason: "each origin must be scheme://host[:port], without a path".into(),
+                });
+            }
+            s.cors_allowed_origins = origins;
+        }
         Ok(s)
     }
 }
@@ -414,6 +436,25 @@ mod tests {
         );
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("host=localhost dbname=x").is_err());
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_separated_allow_list() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert!(s.cors_allowed_origins.is_empty());
+        let s = Settings::from_vars(&vars(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://shop.example.com, http://localhost:3000",
+        )]))
+        .unwrap();
+        assert_eq!(
+            s.cors_allowed_origins,
+            ["https://shop.example.com", "http://localhost:3000"]
+        );
+        for bad in ["shop.example.com", "https://shop.example.com/"] {
+            let err = Settings::from_vars(&vars(&[("CORS_ALLOWED_ORIGINS", bad)])).unwrap_err();
+            assert_eq!(err.var, "CORS_ALLOWED_ORIGINS", "{bad}");
+        }
     }
 
     #[test]

@@ -137,3 +137,34 @@ on_both_backends! {
         assert_eq!(reply.status, 200);
     }
 }
+
+on_both_backends! {
+    async fn cors_answers_only_the_configured_origins(backend: Backend) {
+        let off = spawn_app(backend).await;
+        // Off by default: no CORS headers, and a preflight is an unserved method (405).
+        let reply = off.send(off.build("GET", "/rest/V1/directory/countries/US", None, None)
+            .header("Origin", "https://shop.example.com")).await;
+        assert_eq!(reply.status, 200);
+        let preflight = |app: &TestApp, origin: &'static str| app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization, content-type, store")
+            .send();
+        let resp = preflight(&off, "https://shop.example.com").await.unwrap();
+        assert!(resp.headers().get("access-control-allow-origin").is_none());
+
+        let on = spawn_app_with(backend, |s| s.cors_allowed_origins = vec!["https://shop.example.com".into()]).await;
+        let resp = preflight(&on, "https://shop.example.com").await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["access-control-allow-origin"], "https://shop.example.com");
+        let resp = on.client.get(on.url("/rest/V1/directory/countries/US"))
+            .header("Origin", "https://shop.example.com").send().await.unwrap();
+        assert_eq!(resp.headers()["access-control-allow-origin"], "https://shop.example.com");
+        // Another origin gets its answer without CORS headers, so a browser withholds it.
+        let resp = on.client.get(on.url("/rest/V1/directory/countries/US"))
+            .header("Origin", "https://evil.example").send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert!(resp.headers().get("access-control-allow-origin").is_none());
+    }
+}
