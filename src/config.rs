@@ -257,6 +257,11 @@ pub struct Settings {
     /// balancer); no header when empty.
     #[arg(long, env = "SERVED_BY", global = true)]
     pub served_by: Option<String>,
+    /// Browser origins (comma-separated, e.g. https://shop.example.com) allowed to call the API
+    /// from another origin; none (the default): CORS is off.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", global = true, value_delimiter = ',',
+          value_parser = parse_origin)]
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// Magento `customer/password/minimum_password_length` and `required_character_classes_number`.
@@ -309,6 +314,16 @@ fn parse_proxy(raw: &str) -> Result<ipnet::IpNet, String> {
     raw.parse::<ipnet::IpNet>()
         .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("{raw:?} is not an IP address or CIDR range"))
+}
+
+/// One `CORS_ALLOWED_ORIGINS` entry: `scheme://host[:port]`, without a path.
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let origin = raw.trim();
+    if (origin.starts_with("http://") || origin.starts_with("https://")) && !origin.ends_with('/') {
+        Ok(origin.to_owned())
+    } else {
+        Err("each origin must be scheme://host[:port], without a path".into())
+    }
 }
 
 fn cores() -> usize {
@@ -619,6 +634,25 @@ mod tests {
         );
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("host=localhost dbname=x").is_err());
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_separated_allow_list() {
+        let s = Settings::from_vars(&vars(&[])).unwrap();
+        assert!(s.cors_allowed_origins.is_empty());
+        let s = Settings::from_vars(&vars(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://shop.example.com, http://localhost:3000",
+        )]))
+        .unwrap();
+        assert_eq!(
+            s.cors_allowed_origins,
+            ["https://shop.example.com", "http://localhost:3000"]
+        );
+        for bad in ["shop.example.com", "https://shop.example.com/"] {
+            let err = Settings::from_vars(&vars(&[("CORS_ALLOWED_ORIGINS", bad)])).unwrap_err();
+            assert_eq!(err.var, "CORS_ALLOWED_ORIGINS", "{bad}");
+        }
     }
 
     #[test]

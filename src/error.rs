@@ -157,9 +157,10 @@ pub enum AppError {
     /// No route for this method and path (or an unknown store code): REST 404.
     #[error("no route")]
     NoRoute,
-    /// An HTTP method Magento's REST API does not serve: REST 400.
-    #[error("invalid method")]
-    InvalidMethod,
+    /// An HTTP method Magento's REST API does not serve (anything but GET, POST, PUT and
+    /// DELETE): REST 405 `The %1 HTTP method is not supported.` (Magento 2.4.6+).
+    #[error("method {0} not supported")]
+    MethodNotSupported(String),
     /// A body larger than the configured limit: 413.
     #[error("body over {0} bytes")]
     PayloadTooLarge(usize),

@@ -10,7 +10,7 @@ use crate::observe::{RequestSpan, observe};
 use crate::rest::{self, extract::rest_context};
 use crate::state::AppState;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Condition, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -152,9 +152,27 @@ impl Application {
     }
 }
 
+/// CORS for browser storefronts on other origins: only the configured origins, the methods
+/// Magento serves and the headers a storefront sends (`Authorization`, `Content-Type`,
+/// `Store`). With no origin configured the middleware is not mounted at all (actix-cors would
+/// refuse every request that carries an `Origin`, same-origin ones included). Requests from
+/// other origins still run; they only get no CORS headers, so browsers withhold the answer.
+fn cors(origins: &[String]) -> Condition<actix_cors::Cors> {
+    let cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "store", "accept"])
+        .block_on_origin_mismatch(false)
+        .max_age(3600);
+    let cors = origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin));
+    Condition::new(!origins.is_empty(), cors)
+}
+
 fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let workers = state.settings.http_workers;
     let pages = state.settings.storefront_pages;
+    let cors_origins = state.settings.cors_allowed_origins.clone();
     let data = web::Data::new(state);
     let schema = web::Data::new(crate::graphql::build_schema());
     let server = HttpServer::new(move || {
@@ -187,6 +205,10 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                 "/graphql/assets/{file}",
                 web::get().to(crate::graphql::graphiql::asset),
             )
+            // Trims the path before routing and renders REST as Magento does.
+            .wrap(from_fn(rest::transport::rest_transport))
+            // Outermost, so a browser's preflight OPTIONS is answered before REST's 405.
+            .wrap(cors(&cors_origins))
             .route("/graphql", web::post().to(crate::graphql::graphql))
             .route("/graphql", web::get().to(crate::graphql::graphql))
             .route("/healthz", web::get().to(rest::handlers::health::healthz))

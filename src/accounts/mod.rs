@@ -10,6 +10,7 @@ pub mod placement;
 pub mod profile;
 pub mod registration;
 pub mod sign_in;
+pub mod storefront;
 
 use crate::db::customers::{self as queries, Account};
 use crate::error::{AppError, Phrase};

@@ -123,6 +123,43 @@ impl MutationRoot {
         Ok(Some(RevokeCustomerTokenOutput { result: true }))
     }
 
+    /// Updates the signed-in customer (Magento's first version, still sent by storefronts): what
+    /// is sent changes, and a changed e-mail needs the current password.
+    #[graphql(
+        name = "updateCustomer",
+        deprecation = "Use `updateCustomerV2` instead."
+    )]
+    async fn update_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerInput,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        let owner = customer_of(ctx)?;
+        let mut input = input;
+        let password = input.password.take();
+        if input.is_empty() && password.is_none() {
+            return Err(input_error("\"input\" value should be specified"));
+        }
+        check_gender(input.gender)?;
+        let r = request(ctx);
+        if let Some(email) = input.email.take() {
+            let current = load_customer(r, owner.customer_id).await?.email;
+            // Magento compares with `!==`: a change of letter case is a change.
+            if current.as_deref() != Some(email.as_str()) {
+                let Some(password) = password.filter(|p| !p.is_empty()) else {
+                    return Err(input_error(
+                        "Provide the current \"password\" to change \"email\".",
+                    ));
+                };
+                profile::change_email(&r.state, owner.customer_id, email, password)
+                    .await
+                    .map_err(from_app)?;
+            }
+        }
+        let customer = update(r, owner.customer_id, input.into_domain()).await?;
+        Ok(Some(CustomerOutput { customer }))
+    }
+
     /// Updates the signed-in customer's attributes (what is sent changes).
     #[graphql(name = "updateCustomerV2")]
     async fn update_customer_v2(

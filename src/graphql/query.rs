@@ -4,7 +4,7 @@ use super::context::{
     GqlResult, customer_of, error, from_app, input_error, load_customer, request, website_of,
 };
 use super::types::*;
-use crate::accounts::registration;
+use crate::accounts::{registration, storefront};
 use crate::directory;
 use crate::domain::email::Email;
 use async_graphql::{Context, Object};
@@ -41,6 +41,41 @@ impl QueryRoot {
         Ok(Some(IsEmailAvailableOutput {
             is_email_available: Some(available),
         }))
+    }
+
+    /// The configuration of the request's store view (the `Store` header).
+    #[graphql(name = "storeConfig")]
+    async fn store_config(&self, ctx: &Context<'_>) -> GqlResult<StoreConfig> {
+        let r = request(ctx);
+        storefront::store_view(&r.state, r.store.store_id)
+            .map(|v| StoreConfig::from_view(&r.state, &v))
+            .ok_or_else(|| error("graphql-no-such-entity", "Store doesn't exist"))
+    }
+
+    /// The active store views of the request's website (or of its store group).
+    #[graphql(name = "availableStores")]
+    async fn available_stores(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "useCurrentGroup")] use_current_group: Option<bool>,
+    ) -> Option<Vec<Option<StoreConfig>>> {
+        let r = request(ctx);
+        let views = storefront::available_stores(
+            &r.state,
+            r.store.store_id,
+            use_current_group.unwrap_or(false),
+        );
+        Some(
+            views
+                .iter()
+                .map(|v| Some(StoreConfig::from_view(&r.state, v)))
+                .collect(),
+        )
+    }
+
+    /// The store's currency (one currency: its rate to itself is 1).
+    async fn currency(&self, ctx: &Context<'_>) -> Option<Currency> {
+        Some(Currency::of(&request(ctx).state.settings.store_currency))
     }
 
     /// The allowed countries with their regions.

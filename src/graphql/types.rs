@@ -1,6 +1,7 @@
 //! Magento's GraphQL types for customers (CustomerGraphQl/etc/schema.graphqls), with their
 //! snake_case field names, and the mapping from the shared domain and rows.
 
+use crate::accounts::storefront::{self, StoreView};
 use crate::db::customers::{Account, AddressRow, CustomerRow};
 use crate::directory::{self, Country as DirectoryCountry};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
@@ -47,6 +48,20 @@ pub struct CustomerAddress {
     pub vat_id: Option<String>,
     pub default_shipping: Option<bool>,
     pub default_billing: Option<bool>,
+    /// Magento's `Uid::encode`: the base64 of the id.
+    pub uid: async_graphql::ID,
+    /// No custom address attributes exist here: always an empty list.
+    #[graphql(deprecation = "Use custom_attributesV2 instead.")]
+    pub custom_attributes: Option<Vec<Option<CustomerAddressAttribute>>>,
+    /// No extension attributes exist here: always an empty list.
+    pub extension_attributes: Option<Vec<Option<CustomerAddressAttribute>>>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddressAttribute {
+    pub attribute_code: Option<String>,
+    pub value: Option<String>,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -73,6 +88,159 @@ pub struct Customer {
     pub addresses: Option<Vec<Option<CustomerAddress>>>,
     pub gender: Option<i32>,
     pub confirmation_status: ConfirmationStatusEnum,
+    /// Whether the account's e-mail is confirmed (or needs no confirmation): magento2-pwa's
+    /// field, read by PWA Studio's sign-up form.
+    pub is_confirmed: Option<bool>,
+}
+
+/// Magento's `StoreConfig` (StoreGraphQl, with the fields CustomerGraphQl and NewsletterGraphQl
+/// add), for the fields this service has a value for.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct StoreConfig {
+    #[graphql(deprecation = "Use `store_code` instead.")]
+    pub id: Option<i32>,
+    #[graphql(deprecation = "Use `store_code` instead.")]
+    pub code: Option<String>,
+    pub store_code: Option<async_graphql::ID>,
+    pub store_name: Option<String>,
+    pub store_sort_order: Option<i32>,
+    pub is_default_store: Option<bool>,
+    pub store_group_code: Option<async_graphql::ID>,
+    pub store_group_name: Option<String>,
+    pub is_default_store_group: Option<bool>,
+    #[graphql(deprecation = "The field should not be used on the storefront.")]
+    pub website_id: Option<i32>,
+    pub website_code: Option<async_graphql::ID>,
+    pub website_name: Option<String>,
+    pub locale: Option<String>,
+    pub base_currency_code: Option<String>,
+    pub default_display_currency_code: Option<String>,
+    pub timezone: Option<String>,
+    pub weight_unit: Option<String>,
+    pub base_url: Option<String>,
+    pub base_link_url: Option<String>,
+    pub base_static_url: Option<String>,
+    pub base_media_url: Option<String>,
+    pub secure_base_url: Option<String>,
+    pub secure_base_link_url: Option<String>,
+    pub secure_base_static_url: Option<String>,
+    pub secure_base_media_url: Option<String>,
+    pub use_store_in_url: Option<bool>,
+    pub minimum_password_length: Option<String>,
+    pub required_character_classes_number: Option<String>,
+    pub create_account_confirmation: Option<bool>,
+    pub customer_access_token_lifetime: Option<f64>,
+    pub autocomplete_on_storefront: Option<bool>,
+    pub graphql_share_customer_group: Option<bool>,
+    pub newsletter_enabled: bool,
+}
+
+impl StoreConfig {
+    pub fn from_view(state: &crate::state::AppState, v: &StoreView<'_>) -> Self {
+        let s = &state.settings;
+        let urls = storefront::base_urls(state);
+        let id = |text: &str| Some(async_graphql::ID(text.to_owned()));
+        Self {
+            id: Some(v.store.store_id),
+            code: Some(v.store.code.clone()),
+            store_code: id(&v.store.code),
+            store_name: Some(v.store.name.clone()),
+            store_sort_order: Some(v.store.sort_order),
+            is_default_store: Some(v.is_default_store),
+            store_group_code: id(&v.group.code),
+            store_group_name: Some(v.group.name.clone()),
+            is_default_store_group: Some(v.is_default_group),
+            website_id: Some(v.website.website_id),
+            website_code: id(&v.website.code),
+            website_name: Some(v.website.name.clone()),
+            locale: Some(s.store_locale.clone()),
+            base_currency_code: Some(s.store_currency.clone()),
+            default_display_currency_code: Some(s.store_currency.clone()),
+            timezone: Some(s.store_timezone.clone()),
+            weight_unit: Some(s.store_weight_unit.clone()),
+            base_link_url: Some(urls.base_url.clone()),
+            secure_base_link_url: Some(urls.secure_base_url.clone()),
+            base_url: Some(urls.base_url),
+            base_static_url: Some(urls.base_static_url),
+            base_media_url: Some(urls.base_media_url),
+            secure_base_url: Some(urls.secure_base_url),
+            secure_base_static_url: Some(urls.secure_base_static_url),
+            secure_base_media_url: Some(urls.secure_base_media_url),
+            use_store_in_url: Some(false),
+            minimum_password_length: Some(s.password_policy.min_length.to_string()),
+            required_character_classes_number: Some(s.password_policy.required_classes.to_string()),
+            create_account_confirmation: Some(s.confirmation_required),
+            customer_access_token_lifetime: Some(s.customer_token_lifetime.as_secs_f64() / 3600.0),
+            autocomplete_on_storefront: Some(true),
+            graphql_share_customer_group: Some(true),
+            newsletter_enabled: true,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ExchangeRate {
+    pub currency_to: Option<String>,
+    pub rate: Option<f64>,
+}
+
+/// Magento's `Currency` (DirectoryGraphQl): one currency, so one rate of 1.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct Currency {
+    pub available_currency_codes: Option<Vec<Option<String>>>,
+    pub base_currency_code: Option<String>,
+    pub base_currency_symbol: Option<String>,
+    #[graphql(deprecation = "Symbol was missed. Use `default_display_currency_code`.")]
+    pub default_display_currecy_code: Option<String>,
+    #[graphql(deprecation = "Symbol was missed. Use `default_display_currency_code`.")]
+    pub default_display_currecy_symbol: Option<String>,
+    pub default_display_currency_code: Option<String>,
+    pub default_display_currency_symbol: Option<String>,
+    pub exchange_rates: Option<Vec<Option<ExchangeRate>>>,
+}
+
+impl Currency {
+    pub fn of(code: &str) -> Self {
+        let symbol = Some(storefront::currency_symbol(code));
+        let code = Some(code.to_owned());
+        Self {
+            available_currency_codes: Some(vec![code.clone()]),
+            base_currency_code: code.clone(),
+            base_currency_symbol: symbol.clone(),
+            default_display_currecy_code: code.clone(),
+            default_display_currecy_symbol: symbol.clone(),
+            default_display_currency_code: code.clone(),
+            default_display_currency_symbol: symbol,
+            exchange_rates: Some(vec![Some(ExchangeRate {
+                currency_to: code,
+                rate: Some(1.0),
+            })]),
+        }
+    }
+}
+
+/// PHP's `base64_encode`, for Magento's uids (`base64_encode((string) $id)`).
+pub fn uid_of(id: i32) -> async_graphql::ID {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = id.to_string().into_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    async_graphql::ID(out)
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -170,6 +338,40 @@ impl From<CustomerCreateInput> for CustomerInput {
 
 impl CustomerInput {
     /// The shared domain input (the password travels separately).
+    /// Nothing sent (Magento's `empty($args['input'])`).
+    pub fn is_empty(&self) -> bool {
+        let Self {
+            prefix,
+            firstname,
+            middlename,
+            lastname,
+            suffix,
+            email,
+            dob,
+            date_of_birth,
+            taxvat,
+            gender,
+            password,
+            is_subscribed,
+        } = self;
+        [
+            prefix,
+            firstname,
+            middlename,
+            lastname,
+            suffix,
+            email,
+            dob,
+            date_of_birth,
+            taxvat,
+            password,
+        ]
+        .iter()
+        .all(|v| v.is_none())
+            && gender.is_none()
+            && is_subscribed.is_none()
+    }
+
     pub fn into_domain(self) -> crate::domain::customer::CustomerInput {
         crate::domain::customer::CustomerInput {
             email: self.email,
@@ -348,6 +550,9 @@ impl CustomerAddress {
             vat_id: a.vat_id.clone(),
             default_shipping: Some(customer.default_shipping == Some(a.entity_id)),
             default_billing: Some(customer.default_billing == Some(a.entity_id)),
+            uid: uid_of(a.entity_id),
+            custom_attributes: Some(Vec::new()),
+            extension_attributes: Some(Vec::new()),
         }
     }
 }
@@ -387,6 +592,7 @@ impl Customer {
             } else {
                 ConfirmationStatusEnum::AccountConfirmationNotRequired
             },
+            is_confirmed: Some(c.confirmation.is_none()),
         }
     }
 }
@@ -414,5 +620,18 @@ impl Country {
                     .collect()
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uid_of;
+
+    #[test]
+    fn uids_are_phps_base64_of_the_id() {
+        assert_eq!(uid_of(1).0, "MQ==");
+        assert_eq!(uid_of(12).0, "MTI=");
+        assert_eq!(uid_of(123).0, "MTIz");
+        assert_eq!(uid_of(1234).0, "MTIzNA==");
     }
 }

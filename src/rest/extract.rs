@@ -16,7 +16,7 @@ use crate::error::{AppError, Phrase};
 use crate::rest::php::to_int;
 use crate::rest::php::{to_string, top_level};
 use crate::state::AppState;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::middleware::Next;
@@ -29,11 +29,22 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 /// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
-/// an unknown store code before anything else runs.
+/// an unknown store code before anything else runs. Failures are answered here as responses
+/// (not returned as errors), so the REST transport renders them like any other.
 pub async fn rest_context(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    match resolve_context(&req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+        Err(e) => Ok(req.into_response(actix_web::ResponseError::error_response(&e))),
+    }
+}
+
+async fn resolve_context(req: &ServiceRequest) -> Result<(), AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -44,7 +55,7 @@ pub async fn rest_context(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let read = if renders_own_account(&req) {
+    let read = if renders_own_account(req) {
         TokenRead::WithAccount
     } else {
         TokenRead::Owner
@@ -55,7 +66,7 @@ pub async fn rest_context(
     }
     req.extensions_mut().insert(store);
     req.extensions_mut().insert(caller);
-    next.call(req).await
+    Ok(())
 }
 
 /// Whether the request is one of the reads that render the caller's own account (`GET /me`
@@ -186,6 +197,8 @@ pub fn path_id(req: &HttpRequest, name: &str) -> Result<EntityId, AppError> {
 #[derive(Debug, Default)]
 pub struct RequestInput(pub Map<String, Value>);
 
+/// `Rest\Request::getContentType` (`~^([a-z\d/\-+.]+)(?:; *charset=(.+))?$~Ui`) then the
+/// deserializer lookup, which compares the media type as written.
 fn check_content_type(header: Option<&str>) -> Result<(), AppError> {
     let raw = match header.map(str::trim) {
         None | Some("") => {
@@ -195,22 +208,35 @@ fn check_content_type(header: Option<&str>) -> Result<(), AppError> {
         }
         Some(raw) => raw,
     };
-    let mime: mime::Mime = raw
-        .parse()
-        .map_err(|_| AppError::Input(Phrase::new("Content-Type header is invalid.")))?;
-    if let Some(charset) = mime.get_param(mime::CHARSET)
-        && !charset.as_str().eq_ignore_ascii_case("utf-8")
-    {
+    let invalid = || AppError::Input(Phrase::new("Content-Type header is invalid."));
+    let media_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '+' | '.');
+    let (media, charset) = match raw.split_once(';') {
+        None => (raw, None),
+        Some((media, rest)) => {
+            let rest = rest.trim_start_matches(' ');
+            let value = rest
+                .get(..8)
+                .filter(|k| k.eq_ignore_ascii_case("charset="))
+                .map(|_| &rest[8..])
+                .filter(|v| !v.is_empty())
+                .ok_or_else(invalid)?;
+            (media, Some(value))
+        }
+    };
+    if media.is_empty() || !media.chars().all(media_char) {
+        return Err(invalid());
+    }
+    if charset.is_some_and(|c| c.to_lowercase() != "utf-8") {
         return Err(AppError::Input(Phrase::new(
             "UTF-8 is the only supported charset.",
         )));
     }
-    if mime.essence_str() != "application/json" {
-        // Magento also reads text/xml; this service speaks JSON only (see openapi.yaml).
-        return Err(AppError::Input(Phrase::positional(
-            "Server cannot understand Content-Type HTTP header media type %1",
-            vec![Value::String(mime.essence_str().to_owned())],
-        )));
+    if media != "application/json" {
+        // A `Webapi\Exception`: Magento renders its placeholder into the message. Magento
+        // also reads XML bodies; this service reads JSON only (README, differences).
+        return Err(AppError::Input(Phrase::new(format!(
+            "Server cannot understand Content-Type HTTP header media type {media}"
+        ))));
     }
     Ok(())
 }
@@ -343,7 +369,15 @@ mod tests {
         assert!(check_content_type(Some("application/json")).is_ok());
         assert!(check_content_type(Some("application/json; charset=UTF-8")).is_ok());
         assert_eq!(message(None), "Content-Type header is empty.");
-        assert_eq!(message(Some("json")), "Content-Type header is invalid.");
+        assert_eq!(
+            message(Some("application json")),
+            "Content-Type header is invalid."
+        );
+        // `json` passes Magento's pattern; the deserializer lookup refuses it.
+        assert_eq!(
+            message(Some("json")),
+            "Server cannot understand Content-Type HTTP header media type json"
+        );
         assert_eq!(
             message(Some("application/json; charset=latin1")),
             "UTF-8 is the only supported charset."
@@ -351,6 +385,15 @@ mod tests {
         assert_eq!(
             message(Some("text/plain")),
             "Server cannot understand Content-Type HTTP header media type text/plain"
+        );
+        assert!(check_content_type(Some("application/json;charset=utf-8")).is_ok());
+        assert_eq!(
+            message(Some("application/json; boundary=x")),
+            "Content-Type header is invalid."
+        );
+        assert_eq!(
+            message(Some("Application/JSON")),
+            "Server cannot understand Content-Type HTTP header media type Application/JSON"
         );
     }
 }

@@ -4,13 +4,15 @@
 //! request and response shapes, and `handlers` one thin module per resource.
 
 pub mod extract;
+pub mod fields;
 pub mod handlers;
 pub mod php;
 pub mod render;
+pub mod transport;
 pub mod wire;
 
 use crate::error::AppError;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, http::Method, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use handlers::{
     back_office, confirmation, customers, directory, health, me, password_reset, schema, stores,
     tokens,
@@ -145,12 +147,8 @@ pub fn described(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(health::metrics));
 }
 
-/// Anything no route matched: Magento answers 400 for methods it does not serve and 404
-/// `Request does not match any route.` otherwise.
-pub async fn no_route(req: HttpRequest) -> HttpResponse {
-    match *req.method() {
-        Method::GET | Method::POST | Method::PUT | Method::DELETE => AppError::NoRoute,
-        _ => AppError::InvalidMethod,
-    }
-    .error_response()
+/// Anything no route matched: 404 `Request does not match any route.` (methods Magento does
+/// not serve were answered 405 by `transport` before routing).
+pub async fn no_route() -> HttpResponse {
+    AppError::NoRoute.error_response()
 }

@@ -214,14 +214,7 @@ impl TestApp {
 
     /// Sends a request built with `build` (and extra headers) and reads the reply.
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
-        let resp = req.send().await.expect("request sent");
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let text = resp.text().await.expect("body read");
+        let (status, content_type, text) = self.send_text(req).await;
         let body = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("body is not JSON ({e}): {text:?}"));
         Reply {
@@ -229,6 +222,19 @@ impl TestApp {
             body,
             content_type,
         }
+    }
+
+    /// Sends a request and returns its status, Content-Type and body text, for replies that
+    /// are not JSON (Magento's XML rendering).
+    pub async fn send_text(&self, req: reqwest::RequestBuilder) -> (u16, String, String) {
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, content_type, resp.text().await.expect("body read"))
     }
 
     /// A request to this app, with the bearer token and JSON body when given. Tests that need

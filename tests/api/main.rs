@@ -21,4 +21,6 @@ mod password_reset;
 mod routing;
 mod schema;
 mod search;
+mod storefront;
 mod tokens;
+mod transport;

@@ -1,0 +1,178 @@
+//! A storefront's GraphQL, as PWA Studio's account pages send it (documents from
+//! magento/pwa-studio packages/peregrine/lib/talons/*/*.gql.js: operation names, fragments and
+//! variables kept), and the store queries those pages read first (StoreGraphQl,
+//! DirectoryGraphQl, CustomerGraphQl's storeConfig fields), with the values of a fresh Magento
+//! install.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+const STORE_CONFIG: &str = "query GetStoreConfigForAccountPages {
+  storeConfig {
+    store_code store_name is_default_store store_group_code is_default_store_group website_code
+    locale base_currency_code use_store_in_url
+    minimum_password_length required_character_classes_number create_account_confirmation
+    customer_access_token_lifetime autocomplete_on_storefront newsletter_enabled
+  }
+}";
+
+const CREATE_ACCOUNT: &str = "mutation CreateAccount($email: String!, $firstname: String!, $lastname: String!, $password: String!, $is_subscribed: Boolean!) {
+  createCustomer(input: {email: $email, firstname: $firstname, lastname: $lastname, password: $password, is_subscribed: $is_subscribed}) {
+    customer { email }
+  }
+}";
+
+const SIGN_IN: &str = "mutation SignIn($email: String!, $password: String!) {
+  generateCustomerToken(email: $email, password: $password) { token }
+}";
+
+const ACCOUNT_FRAGMENT: &str =
+    "fragment AccountInformationPageFragment on Customer { id firstname lastname email }";
+
+const GET_CUSTOMER_INFORMATION: &str = "query GetCustomerInformation {
+  customer { ...AccountInformationPageFragment is_confirmed }
+}";
+
+const SET_CUSTOMER_INFORMATION: &str =
+    "mutation SetCustomerInformation($customerInput: CustomerInput!) {
+  updateCustomer(input: $customerInput) { customer { ...AccountInformationPageFragment } }
+}";
+
+const CHANGE_CUSTOMER_PASSWORD: &str =
+    "mutation ChangeCustomerPassword($currentPassword: String!, $newPassword: String!) {
+  changeCustomerPassword(currentPassword: $currentPassword, newPassword: $newPassword) { email }
+}";
+
+const SET_NEWSLETTER_SUBSCRIPTION: &str =
+    "mutation SetNewsletterSubscription($isSubscribed: Boolean!) {
+  updateCustomer(input: {is_subscribed: $isSubscribed}) { customer { is_subscribed } }
+}";
+
+const ADDRESS_FRAGMENT: &str = "fragment CustomerAddressBookAddressFragment on CustomerAddress {
+  __typename id uid city country_code default_billing default_shipping firstname lastname middlename
+  postcode region { region region_code region_id } street telephone extension_attributes { attribute_code value }
+}";
+
+const GET_ADDRESSES: &str = "query GetCustomerAddressesForAddressBook {
+  customer { addresses { ...CustomerAddressBookAddressFragment } }
+}";
+
+const ADD_ADDRESS: &str =
+    "mutation AddNewCustomerAddressToAddressBook($address: CustomerAddressInput!) {
+  createCustomerAddress(input: $address) { id }
+}";
+
+fn with(document: &str, fragment: &str) -> String {
+    format!("{document}\n{fragment}")
+}
+
+on_both_backends! {
+    async fn store_queries_answer_a_fresh_installs_configuration(backend: Backend) {
+        let app = spawn_app(backend).await;
+        // As PWA Studio sends it signed out: GET, the document in the URL, an empty authorization.
+        let req = app.client.get(app.url("/graphql"))
+            .query(&[("query", STORE_CONFIG), ("operationName", "GetStoreConfigForAccountPages"), ("variables", "{}")])
+            .header("Authorization", "")
+            .header("Store", "default");
+        let reply = app.send(req).await;
+        assert_eq!((reply.status, reply.body), (200, json!({"data": {"storeConfig": {
+            "store_code": "default", "store_name": "Default Store View", "is_default_store": true,
+            "store_group_code": "main_website_store", "is_default_store_group": true, "website_code": "base",
+            "locale": "en_US", "base_currency_code": "USD", "use_store_in_url": false,
+            "minimum_password_length": "8", "required_character_classes_number": "3",
+            "create_account_confirmation": false, "customer_access_token_lifetime": 1.0,
+            "autocomplete_on_storefront": true, "newsletter_enabled": true}}})));
+        let reply = app.graphql("{ availableStores { store_code store_name } availableStores2: availableStores(useCurrentGroup: true) { store_code }
+            currency { base_currency_code base_currency_symbol default_display_currency_code default_display_currency_symbol
+                       available_currency_codes exchange_rates { currency_to rate } } }", json!({}), None, None).await;
+        assert_eq!((reply.status, reply.body), (200, json!({"data": {
+            "availableStores": [{"store_code": "default", "store_name": "Default Store View"}],
+            "availableStores2": [{"store_code": "default"}],
+            "currency": {"base_currency_code": "USD", "base_currency_symbol": "$", "default_display_currency_code": "USD",
+                         "default_display_currency_symbol": "$", "available_currency_codes": ["USD"],
+                         "exchange_rates": [{"currency_to": "USD", "rate": 1.0}]}}})));
+    }
+}
+
+on_both_backends! {
+    async fn pwa_studio_account_pages_work_unchanged(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let data = |reply: &Reply| -> Value {
+            assert_eq!(reply.status, 200, "{:?}", reply.body);
+            assert!(reply.body.get("errors").is_none(), "{:?}", reply.body);
+            reply.body["data"].clone()
+        };
+        // Sign-up page, then sign-in.
+        let created = app.graphql(CREATE_ACCOUNT, json!({"email": "jane@example.com", "firstname": "Jane",
+            "lastname": "Doe", "password": "Password1", "is_subscribed": false}), None, None).await;
+        assert_eq!(data(&created), json!({"createCustomer": {"customer": {"email": "jane@example.com"}}}));
+        let signed_in = app.graphql(SIGN_IN, json!({"email": "jane@example.com", "password": "Password1"}), None, None).await;
+        let token = data(&signed_in)["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
+        let token = Some(token.as_str());
+
+        // Account information page: Customer.id is null since Magento 2.4.7.
+        let info = app.graphql(&with(GET_CUSTOMER_INFORMATION, ACCOUNT_FRAGMENT), json!({}), token, None).await;
+        assert_eq!(data(&info), json!({"customer": {"id": null, "firstname": "Jane", "lastname": "Doe",
+            "email": "jane@example.com", "is_confirmed": true}}));
+        let renamed = app.graphql(&with(SET_CUSTOMER_INFORMATION, ACCOUNT_FRAGMENT),
+            json!({"customerInput": {"firstname": "Janet", "lastname": "Doe"}}), token, None).await;
+        assert_eq!(data(&renamed), json!({"updateCustomer": {"customer": {"id": null, "firstname": "Janet",
+            "lastname": "Doe", "email": "jane@example.com"}}}));
+        // UpdateCustomerAccount: a changed e-mail needs the current password.
+        let refused = app.graphql(&with(SET_CUSTOMER_INFORMATION, ACCOUNT_FRAGMENT),
+            json!({"customerInput": {"email": "janet@example.com"}}), token, None).await;
+        assert_eq!(refused.body["errors"][0]["message"], "Provide the current \"password\" to change \"email\".");
+        assert_eq!(refused.body["errors"][0]["extensions"]["category"], "graphql-input");
+        let moved = app.graphql(&with(SET_CUSTOMER_INFORMATION, ACCOUNT_FRAGMENT),
+            json!({"customerInput": {"email": "janet@example.com", "password": "Password1"}}), token, None).await;
+        assert_eq!(data(&moved)["updateCustomer"]["customer"]["email"], "janet@example.com");
+        let empty = app.graphql(&with(SET_CUSTOMER_INFORMATION, ACCOUNT_FRAGMENT),
+            json!({"customerInput": {}}), token, None).await;
+        assert_eq!(empty.body["errors"][0]["message"], "\"input\" value should be specified");
+
+        // Newsletter (communications) page.
+        let subscribed = app.graphql(SET_NEWSLETTER_SUBSCRIPTION, json!({"isSubscribed": true}), token, None).await;
+        assert_eq!(data(&subscribed), json!({"updateCustomer": {"customer": {"is_subscribed": true}}}));
+
+        // Address book page.
+        let added = app.graphql(ADD_ADDRESS, json!({"address": {"firstname": "Janet", "lastname": "Doe",
+            "street": ["1 Main St"], "city": "Austin", "postcode": "78701", "telephone": "5551234",
+            "country_code": "US", "region": {"region_id": 57}, "default_billing": true, "default_shipping": true}}),
+            token, None).await;
+        let id = data(&added)["createCustomerAddress"]["id"].as_i64().unwrap();
+        let book = app.graphql(&with(GET_ADDRESSES, ADDRESS_FRAGMENT), json!({}), token, None).await;
+        let uid = base64_of(&id.to_string());
+        assert_eq!(data(&book), json!({"customer": {"addresses": [{"__typename": "CustomerAddress", "id": id,
+            "uid": uid, "city": "Austin", "country_code": "US", "default_billing": true, "default_shipping": true,
+            "firstname": "Janet", "lastname": "Doe", "middlename": null, "postcode": "78701",
+            "region": {"region": "Texas", "region_code": "TX", "region_id": 57}, "street": ["1 Main St"],
+            "telephone": "5551234", "extension_attributes": []}]}}));
+
+        // Password page.
+        let changed = app.graphql(CHANGE_CUSTOMER_PASSWORD,
+            json!({"currentPassword": "Password1", "newPassword": "Password2"}), token, None).await;
+        assert_eq!(data(&changed), json!({"changeCustomerPassword": {"email": "janet@example.com"}}));
+    }
+}
+
+/// PHP's `base64_encode`, written out for the few ids a test needs.
+fn base64_of(text: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
