@@ -78,10 +78,12 @@ pub async fn sign_in_customer(
     let usable = candidate
         .as_ref()
         .filter(|c| c.is_active && c.lock_expires.is_none_or(|until| until <= now));
-    let password_ok = state
+    let stored_hash = usable.and_then(|c| c.password_hash.clone());
+    let check = state
         .hasher
-        .verify(password, usable.and_then(|c| c.password_hash.clone()))
+        .check(password.clone(), stored_hash.clone())
         .await?;
+    let password_ok = check.is_right();
 
     // Checked only once the password is right, so the answer reveals nothing to a guesser
     // (Magento 2.4.8 checks it first and so tells anyone that the account exists).
@@ -131,6 +133,13 @@ pub async fn sign_in_customer(
         .await?;
     if !signed_in {
         return Err(sign_in_failed());
+    }
+    if let (true, Some(id), Some(old)) = (check.rehash_due(), customer_id, stored_hash) {
+        // An imported Magento hash is replaced on the first sign-in; a failure here must not
+        // fail the sign-in (the old hash still works next time).
+        if let Err(e) = super::password::upgrade_legacy_hash(state, id, old, password).await {
+            log::warn!("could not rehash an imported password: {e}");
+        }
     }
     Ok(issued.plain)
 }

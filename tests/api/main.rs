@@ -12,6 +12,7 @@ mod directory;
 mod graphql;
 mod health;
 mod layers;
+mod legacy_passwords;
 mod me;
 mod openapi;
 mod password_reset;
