@@ -15,6 +15,7 @@ mod layers;
 mod legacy_passwords;
 mod me;
 mod openapi;
+mod password_hash;
 mod password_reset;
 mod routing;
 mod schema;
