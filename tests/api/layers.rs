@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("mail", 3),
     ("state", 4),
     ("accounts", 5),
+    ("migrate", 5),
     ("rest", 6),
     ("graphql", 7),
     ("startup", 8),

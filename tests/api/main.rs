@@ -11,6 +11,7 @@ mod customers;
 mod directory;
 mod graphql;
 mod health;
+mod import;
 mod layers;
 mod legacy_passwords;
 mod me;
