@@ -4,6 +4,7 @@
 use crate::auth::{acl, password, token};
 use crate::config::Settings;
 use crate::db::{self, back_office, tokens};
+use crate::migrate;
 use crate::startup::prepare_database;
 use std::io::Write;
 
@@ -232,6 +233,82 @@ pub fn integration_revoke(
         return Err(format!("no active integration named {name}"));
     }
     writeln!(out, "Integration {name} revoked.").map_err(|e| e.to_string())
+}
+
+/// `customer-service import`: Magento's customers into the configured database. Rejected rows
+/// are listed in `report` (CSV: origin, field, reason); the summary goes to `out`.
+pub fn import(
+    settings: &Settings,
+    source: &migrate::ImportSource,
+    dry_run: bool,
+    report: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let db = connect(settings)?;
+    let report_file = std::fs::File::create(report)
+        .map_err(|e| format!("cannot write the report {}: {e}", report.display()))?;
+    let report_writer =
+        migrate::Report::new(std::io::BufWriter::new(report_file)).map_err(|e| e.to_string())?;
+    let options = migrate::writer::Options {
+        dry_run,
+        batch_size: migrate::writer::DEFAULT_BATCH,
+        bcrypt_cost: settings.bcrypt_cost,
+    };
+    let started = std::time::Instant::now();
+    let summary = with_conn(&db, |conn| {
+        migrate::import(
+            conn,
+            source,
+            options,
+            report_writer,
+            migrate::progress::Progress::auto(),
+        )
+        .map_err(|e| e.to_string())
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    let rate = (summary.customers_created + summary.customers_updated) as f64 / secs.max(1e-9);
+    writeln!(
+        out,
+        "{}{summary}
+rejected rows: {}
+took {secs:.1} s ({rate:.0} customers/s)",
+        if dry_run {
+            "dry run, nothing kept: "
+        } else {
+            ""
+        },
+        report.display()
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// `customer-service export`: the customers and addresses as Magento's CSV pair.
+pub fn export(
+    settings: &Settings,
+    customers: &std::path::Path,
+    addresses: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let db = connect(settings)?;
+    let create = |p: &std::path::Path| {
+        std::fs::File::create(p)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    let (c, a) = with_conn(&db, |conn| {
+        let c = migrate::export::export_customers(conn, create(customers)?)
+            .map_err(|e| e.to_string())?;
+        let a = migrate::export::export_addresses(conn, create(addresses)?)
+            .map_err(|e| e.to_string())?;
+        Ok((c, a))
+    })?;
+    writeln!(
+        out,
+        "{c} customers to {}, {a} addresses to {}",
+        customers.display(),
+        addresses.display()
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Median milliseconds of one password hash and one verification at `cost`, as the service

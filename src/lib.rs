@@ -28,6 +28,9 @@
 //! into a domain type (`domain::*`), the service layer writes and reads rows (`db::*`) and
 //! returns an `Account` or a value, and the front door renders it. Failures are one
 //! `error::AppError` with typed variants, rendered once per front door.
+//!
+//! `migrate` (Magento import and export, run from the command line) sits beside `accounts`:
+//! it uses `db`, `domain` and `auth`, and only `cli` uses it.
 
 pub mod accounts;
 pub mod auth;
@@ -39,6 +42,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod mail;
+pub mod migrate;
 pub mod observe;
 pub mod pages;
 pub mod rest;

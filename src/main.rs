@@ -41,6 +41,32 @@ enum Command {
         #[arg(long, default_value_t = 9)]
         samples: usize,
     },
+    /// Import customers and addresses from Magento: its export files (System > Export,
+    /// "Customers Main File" and "Customer Addresses") or its database (--from mysql://...).
+    Import {
+        /// The Customers Main File (CSV).
+        #[arg(long, conflicts_with = "from")]
+        customers: Option<std::path::PathBuf>,
+        /// The Customer Addresses file (CSV), read after the customers.
+        #[arg(long, conflicts_with = "from")]
+        addresses: Option<std::path::PathBuf>,
+        /// A Magento database instead of files: mysql://user:password@host:port/database.
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// Validate and count everything, keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where rejected rows are listed (CSV: origin, field, reason).
+        #[arg(long, default_value = "import-report.csv")]
+        report: std::path::PathBuf,
+    },
+    /// Export customers and addresses as Magento's CSV pair.
+    Export {
+        #[arg(long, default_value = "customers.csv")]
+        customers: std::path::PathBuf,
+        #[arg(long, default_value = "customer_addresses.csv")]
+        addresses: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -158,6 +184,34 @@ fn main() -> ExitCode {
             );
             Ok(())
         }
+        Command::Import {
+            customers,
+            addresses,
+            from,
+            dry_run,
+            report,
+        } => {
+            let source = match from {
+                Some(url) => Some(customer_service::migrate::ImportSource::Mysql(url)),
+                None if customers.is_some() || addresses.is_some() => {
+                    Some(customer_service::migrate::ImportSource::Csv {
+                        customers,
+                        addresses,
+                    })
+                }
+                None => None,
+            };
+            match source {
+                Some(source) => {
+                    cli::import(&settings, &source, dry_run, &report, &mut std::io::stdout())
+                }
+                None => Err("give --customers and/or --addresses, or --from mysql://...".into()),
+            }
+        }
+        Command::Export {
+            customers,
+            addresses,
+        } => cli::export(&settings, &customers, &addresses, &mut std::io::stdout()),
         Command::Migrate => prepare_database(&settings)
             .map(|_| tracing::info!("database is up to date"))
             .map_err(|e| e.to_string()),

@@ -137,6 +137,25 @@ pub fn set_password(
     Ok(())
 }
 
+/// Replaces a Magento-form hash by this service's own after a sign-in proved `password`
+/// right against it. Written only if the stored hash is still `old_hash`, so a password
+/// changed in the meantime (or a concurrent sign-in's rehash) is never overwritten.
+pub async fn upgrade_legacy_hash(
+    state: &AppState,
+    customer_id: i32,
+    old_hash: String,
+    password: String,
+) -> Result<(), AppError> {
+    let hash = state.hasher.hash(password).await?;
+    state
+        .db
+        .run(move |conn| {
+            queries::replace_password_hash(conn, customer_id, &old_hash, &hash)?;
+            Ok(())
+        })
+        .await
+}
+
 pub const RESET_TEMPLATES: [&str; 2] = ["email_reminder", "email_reset"];
 
 pub fn mismatched() -> AppError {

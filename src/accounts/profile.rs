@@ -202,6 +202,42 @@ pub async fn save_account(
     given: CustomerInput,
     mode: SaveMode,
 ) -> Result<Account, AppError> {
+    save_account_with(state, customer_id, given, mode, None).await
+}
+
+/// The back office's `PUT /V1/customers/:id` with Magento's `passwordHash`: a migrated
+/// customer's stored hash (checked by `migration::imported_hash`) and an admin-given
+/// `created_at` are written in the same transaction as the rest of the save.
+pub async fn save_account_as_admin(
+    state: &AppState,
+    customer_id: EntityId,
+    given: CustomerInput,
+    password_hash: Option<String>,
+) -> Result<Account, AppError> {
+    let password_hash = super::migration::imported_hash(password_hash)?;
+    let created_at = super::migration::admin_created_at(given.created_at.as_deref())?;
+    let extra = (password_hash.is_some() || created_at.is_some()).then(|| CustomerChanges {
+        created_at,
+        password_hash: password_hash.map(Some),
+        ..CustomerChanges::default()
+    });
+    save_account_with(
+        state,
+        customer_id,
+        given,
+        SaveMode::PartialWithPlacement,
+        extra,
+    )
+    .await
+}
+
+async fn save_account_with(
+    state: &AppState,
+    customer_id: EntityId,
+    given: CustomerInput,
+    mode: SaveMode,
+    extra: Option<CustomerChanges>,
+) -> Result<Account, AppError> {
     let today = db::now().date();
     if mode == SaveMode::AsSent {
         // Refused before any database work, as Magento validates the data object first.
@@ -242,7 +278,15 @@ pub async fn save_account(
                     }
                     SaveMode::AsSent | SaveMode::Partial => None,
                 };
-                save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)
+                let saved =
+                    save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)?;
+                match extra {
+                    None => Ok(saved),
+                    Some(extra) => {
+                        queries::update(conn, id, &extra)?;
+                        queries::load(conn, id)?.ok_or_else(|| no_such_customer(customer_id.given))
+                    }
+                }
             })
         })
         .await

@@ -1,6 +1,7 @@
 //! Signing up and confirming an account: Magento's AccountManagement::createAccount,
 //! isEmailAvailable, activate and resendConfirmation.
 
+use super::migration;
 use super::placement::resolve_placement;
 use super::{EntityId, load_account};
 use crate::auth::Caller;
@@ -20,15 +21,33 @@ use crate::state::AppState;
 /// group only with Magento_Customer::manage, e-mail present, password policy, store and website,
 /// e-mail free in the website, attributes, addresses; then one transaction for the customer
 /// and its addresses, and a welcome (or confirmation) mail whose failure never fails the call.
+/// With `Magento_Customer::manage`, a `password_hash` (a migrated customer's, see
+/// `migration`) is stored instead of a password, and `created_at` is kept; from other callers
+/// both are ignored, as Magento's createAccount has neither.
 pub async fn create_account(
     state: &AppState,
     caller: &Caller,
     customer: CustomerInput,
     password: Option<String>,
+    password_hash: Option<String>,
     redirect_url: Option<String>,
 ) -> Result<Account, AppError> {
-    if customer.group_id.is_some() && !caller.has_resource(MANAGE) {
+    let manager = caller.has_resource(MANAGE);
+    if customer.group_id.is_some() && !manager {
         return Err(AppError::not_authorized(MANAGE));
+    }
+    let (imported_hash, created_at) = if manager {
+        (
+            migration::imported_hash(password_hash)?,
+            migration::admin_created_at(customer.created_at.as_deref())?,
+        )
+    } else {
+        (None, None)
+    };
+    if imported_hash.is_some() && password.is_some() {
+        return Err(AppError::Input(Phrase::new(
+            "Send either \"password\" or \"passwordHash\", not both.",
+        )));
     }
     let Some(email) = customer.email.clone() else {
         return Err(AppError::Input(Phrase::new(
@@ -82,9 +101,9 @@ pub async fn create_account(
     }
 
     let secrets = InitialSecrets {
-        password_hash: match password {
-            Some(p) => Some(state.hasher.hash(p.expose().to_owned()).await?),
-            None => None,
+        password_hash: match (password, imported_hash) {
+            (Some(p), _) => Some(state.hasher.hash(p.expose().to_owned()).await?),
+            (None, imported) => imported,
         },
         confirmation_hash: None,
     };
@@ -99,20 +118,30 @@ pub async fn create_account(
     let account = state
         .db
         .run(move |conn| {
-            let id = queries::create_with_addresses(
-                conn,
-                &attributes,
-                &placement,
-                &secrets,
-                &addresses,
-                now,
-            )
-            .map_err(|e| match e {
-                CreateError::DuplicateEmail => AppError::duplicate_email(),
-                CreateError::Database(e) => AppError::from(e),
-            })?;
-            queries::load(conn, id)?
-                .ok_or_else(|| AppError::internal(format!("customer {id} vanished after insert")))
+            db::write_transaction(conn, |conn| {
+                let id = queries::create_with_addresses(
+                    conn,
+                    &attributes,
+                    &placement,
+                    &secrets,
+                    &addresses,
+                    now,
+                )
+                .map_err(|e| match e {
+                    CreateError::DuplicateEmail => AppError::duplicate_email(),
+                    CreateError::Database(e) => AppError::from(e),
+                })?;
+                if created_at.is_some() {
+                    let kept = CustomerChanges {
+                        created_at,
+                        ..CustomerChanges::default()
+                    };
+                    queries::update(conn, id, &kept)?;
+                }
+                queries::load(conn, id)?.ok_or_else(|| {
+                    AppError::internal(format!("customer {id} vanished after insert"))
+                })
+            })
         })
         .await?;
     // Mail failures never fail the sign-up (Magento ignores them too); they are logged.

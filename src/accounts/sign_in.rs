@@ -129,13 +129,12 @@ pub async fn sign_in_customer(
         tracing::info!(target: "audit", website_id, "customer sign-in refused: username throttled");
         return Err(sign_in_failed());
     };
-    let password_ok = state
+    let stored_hash = usable.as_ref().and_then(|c| c.password_hash.clone());
+    let check = state
         .hasher
-        .verify(
-            password,
-            usable.as_ref().and_then(|c| c.password_hash.clone()),
-        )
+        .check(password.clone(), stored_hash.clone())
         .await?;
+    let password_ok = check.is_right();
     let customer_id = usable.as_ref().map(|c| c.entity_id);
     let Some(customer) = usable.filter(|_| password_ok) else {
         // The reservations stand as this attempt's failure.
@@ -162,6 +161,14 @@ pub async fn sign_in_customer(
     let token = complete_sign_in(state, username, SignedIn::Customer(customer.entity_id)).await?;
     telemetry::sign_in(Principal::Customer, true);
     telemetry::token_issued(Principal::Customer);
+    if let (true, Some(old)) = (check.rehash_due(), stored_hash) {
+        // An imported Magento hash is replaced on the first sign-in; a failure here must not
+        // fail the sign-in (the old hash still works next time).
+        match super::password::upgrade_legacy_hash(state, customer.entity_id, old, password).await {
+            Ok(()) => telemetry::legacy_hash_upgraded(),
+            Err(e) => tracing::warn!("could not rehash an imported password: {}", e.cause_chain()),
+        }
+    }
     Ok(token)
 }
 

@@ -4,6 +4,7 @@
 
 pub mod acl;
 pub mod caller;
+pub mod legacy_hash;
 pub mod password;
 pub mod token;
 

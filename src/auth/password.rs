@@ -1,7 +1,9 @@
 //! Password hashing with bcrypt, off the async workers and bounded: at most `hashing_threads`
 //! hashes run at once, on low-priority threads of their own, so a flood of sign-ins queues
 //! here instead of occupying the blocking threads and the cores the rest of the service needs.
+//! Magento-form hashes of imported accounts verify here too, at no less cost than a bcrypt one.
 
+use crate::auth::legacy_hash::{self, LegacyHash};
 use crate::error::AppError;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
@@ -118,24 +120,78 @@ impl Hasher {
 
     /// Checks a password. With no stored hash (unknown account, or an account without a
     /// password) it verifies against a dummy hash and answers `false`, in the same time.
+    /// Magento-form hashes of imported accounts are accepted too (see [`Hasher::check`]).
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+        Ok(self.check(password, hash).await?.is_right())
+    }
+
+    /// Checks a password against this service's bcrypt or a Magento-form hash
+    /// (`auth::legacy_hash`), and says whether the stored hash should be replaced.
+    ///
+    /// Every answer costs at least one bcrypt verification at the configured cost: a legacy
+    /// or unreadable hash is also verified against the dummy hash, so a wrong password
+    /// against a migrated account (an MD5 takes microseconds) answers no sooner than
+    /// against a bcrypt one, and timing does not tell which accounts were migrated.
+    pub async fn check(
+        &self,
+        password: String,
+        hash: Option<String>,
+    ) -> Result<PasswordCheck, AppError> {
         let cost = self.cost;
         let dummy = self.dummy.clone();
         self.run(move || {
             let pre = prehash(&password);
+            let dummy_verify = || {
+                let d = dummy.get_or_init(|| {
+                    bcrypt::hash(uuid::Uuid::new_v4().to_string(), cost)
+                        .expect("bcrypt of a fixed-size input")
+                });
+                let _ = bcrypt::verify(&pre, d);
+            };
             match hash {
-                Some(h) => bcrypt::verify(&pre, &h).unwrap_or(false),
+                Some(h) if legacy_hash::is_bcrypt(&h) => {
+                    if bcrypt::verify(&pre, &h).unwrap_or(false) {
+                        PasswordCheck::Right
+                    } else {
+                        PasswordCheck::Wrong
+                    }
+                }
+                Some(h) => {
+                    let right = LegacyHash::parse(&h).is_ok_and(|l| l.verify(&password));
+                    dummy_verify();
+                    if right {
+                        PasswordCheck::RightLegacy
+                    } else {
+                        PasswordCheck::Wrong
+                    }
+                }
                 None => {
-                    let d = dummy.get_or_init(|| {
-                        bcrypt::hash(uuid::Uuid::new_v4().to_string(), cost)
-                            .expect("bcrypt of a fixed-size input")
-                    });
-                    let _ = bcrypt::verify(&pre, d);
-                    false
+                    dummy_verify();
+                    PasswordCheck::Wrong
                 }
             }
         })
         .await
+    }
+}
+
+/// The outcome of [`Hasher::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Wrong,
+    /// Right, against this service's own hash.
+    Right,
+    /// Right, against a Magento-form hash: the caller should store a bcrypt hash instead.
+    RightLegacy,
+}
+
+impl PasswordCheck {
+    pub fn is_right(self) -> bool {
+        self != Self::Wrong
+    }
+
+    pub fn rehash_due(self) -> bool {
+        self == Self::RightLegacy
     }
 }
 

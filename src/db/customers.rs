@@ -438,9 +438,10 @@ pub fn find(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Option<Cus
 
 /// The fields a customer changes about themselves. `None` leaves a column as it is;
 /// `Some(None)` clears it (Magento writes only the attributes the request carries).
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = customers)]
 pub struct CustomerChanges {
+    pub created_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
     pub website_id: Option<i32>,
     pub store_id: Option<i32>,
@@ -498,6 +499,25 @@ pub fn update(
         .set(changes)
         .execute(conn)?;
     Ok(())
+}
+
+/// Replaces the password hash only if it is still `old`: a password changed or reset since
+/// `old` was read keeps the newer hash. `updated_at` stays (the account did not change).
+/// Answers whether the row was written.
+pub fn replace_password_hash(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        customers::table
+            .find(customer_id)
+            .filter(customers::password_hash.eq(old)),
+    )
+    .set(customers::password_hash.eq(new))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 impl AddressRow {

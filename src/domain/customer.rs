@@ -83,6 +83,17 @@ pub fn parse_dob(raw: &str) -> Option<NaiveDate> {
         .find_map(|format| NaiveDate::parse_from_str(s, format).ok())
 }
 
+/// A stored time as Magento writes it (`Y-m-d H:i:s`, UTC), also with a `T`, or RFC 3339
+/// with an offset (converted to UTC). For times an admin or an import carries over.
+pub fn parse_time(raw: &str) -> Option<NaiveDateTime> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.naive_utc());
+    }
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+}
+
 impl CustomerInput {
     /// This input laid over a stored customer (Magento's UpdateCustomer plugin for the admin
     /// route): every field the request sends replaces the stored one; `addresses` absent keeps

@@ -36,7 +36,7 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
         store_id: (!r.store.is_admin).then_some(i64::from(r.store.store_id)),
         ..input.into_domain()
     };
-    let account = registration::create_account(&r.state, &r.caller, customer, password, None)
+    let account = registration::create_account(&r.state, &r.caller, customer, password, None, None)
         .await
         .map_err(from_app)?;
     Ok(Some(CustomerOutput {

@@ -206,6 +206,7 @@ pub async fn create_post(state: web::Data<AppState>, visit: Visit, body: web::By
         customer,
         Some(password.clone()),
         None,
+        None,
     )
     .await
     {

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("mail", 3),
     ("state", 4),
     ("accounts", 5),
+    ("migrate", 5),
     ("rest", 6),
     ("observe", 6),
     ("pages", 6),

@@ -1,7 +1,7 @@
 //! Back-office customer management (admin users and integrations, by ACL resource): Magento's
 //! CustomerRepository, AccountManagement and AddressRepository routes.
 
-use crate::accounts::{self, EntityId, SaveMode, back_office, load_account};
+use crate::accounts::{self, EntityId, back_office, load_account};
 use crate::auth::Authorized;
 use crate::auth::acl::{CustomerDelete, CustomerManage, CustomerRead};
 use crate::error::{AppError, Phrase};
@@ -36,11 +36,11 @@ pub async fn save_customer(
     let input = body.0;
     let given =
         customer_param(&input)?.ok_or_else(|| AppError::Input(Phrase::required("customer")))?;
-    top_level(&input, "passwordHash")
+    let password_hash = top_level(&input, "passwordHash")
         .map(|v| to_string(None, v))
         .transpose()?;
     let account =
-        accounts::profile::save_account(&state, id, given, SaveMode::PartialWithPlacement).await?;
+        accounts::profile::save_account_as_admin(&state, id, given, password_hash).await?;
     tracing::info!(target: "audit", caller = ?acl.caller, customer_id = ?id.id, "back office saved a customer");
     Ok(json::ok(&CustomerResponse::from_account(&account)))
 }

@@ -26,10 +26,21 @@ pub async fn create_customer(
     let redirect_url = top_level(&input, "redirectUrl")
         .map(|v| to_string(None, v))
         .transpose()?;
+    // A migrated customer's stored hash; only an admin or integration may send it.
+    let password_hash = top_level(&input, "passwordHash")
+        .map(|v| to_string(None, v))
+        .transpose()?;
     let customer = customer.ok_or_else(|| AppError::Input(Phrase::required("customer")))?;
 
-    let account =
-        registration::create_account(&state, &caller, customer, password, redirect_url).await?;
+    let account = registration::create_account(
+        &state,
+        &caller,
+        customer,
+        password,
+        password_hash,
+        redirect_url,
+    )
+    .await?;
     Ok(json::ok(&CustomerResponse::from_account(&account)))
 }
 
