@@ -190,6 +190,15 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 AppError::Input(crate::error::Phrase::new(e.to_string())).into()
             }))
+            // Security headers on every response, unless a handler set its own: no MIME
+            // sniffing, no referrer (reset links carry a key), and no caching of anything,
+            // since API answers carry tokens and customer data (static pages set their own).
+            .wrap(
+                actix_web::middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "no-referrer"))
+                    .add(("Cache-Control", "no-store")),
+            )
             .wrap(TracingLogger::<RequestSpan>::new())
             // Outermost: the request id exists before the span, and every response (errors
             // included) is counted and logged.

@@ -374,3 +374,23 @@ mod sqlite_storage {
         holder.join().unwrap();
     }
 }
+
+on_both_backends! {
+    async fn every_api_response_carries_the_security_headers(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        for req in [
+            app.build("GET", "/rest/V1/customers/me", Some(&token), None),
+            app.build("POST", "/rest/V1/integration/customer/token", None, Some(&json!({"username": "jdoe@example.com", "password": "wrong"}))),
+            app.build("POST", "/graphql", Some(&token), Some(&json!({"query": "{ customer { email } }"}))),
+            app.build("GET", "/rest/V1/no/such/route", None, None),
+        ] {
+            let resp = req.send().await.unwrap();
+            let header = |name: &str| resp.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+            assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
+            assert_eq!(header("cache-control").as_deref(), Some("no-store"), "{}", resp.url());
+        }
+    }
+}
