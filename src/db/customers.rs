@@ -408,6 +408,24 @@ pub fn clear_login_failures(conn: &mut DbConnection, customer_id: i32) -> QueryR
     Ok(())
 }
 
+/// The ids of the customers with these normalized e-mails, by (e-mail, website).
+pub fn ids_by_emails(
+    conn: &mut DbConnection,
+    emails_normalized: &[&str],
+) -> QueryResult<std::collections::HashMap<(String, i32), i32>> {
+    Ok(customers::table
+        .filter(customers::email_normalized.eq_any(emails_normalized))
+        .select((
+            customers::email_normalized,
+            customers::website_id,
+            customers::entity_id,
+        ))
+        .load::<(String, i32, i32)>(conn)?
+        .into_iter()
+        .map(|(e, w, id)| ((e, w), id))
+        .collect())
+}
+
 /// The customer with this e-mail in the website.
 pub fn find_by_email(
     conn: &mut DbConnection,

@@ -685,17 +685,7 @@ fn write_customers(conn: &mut DbConnection, batch: &[PreparedCustomer]) -> Query
         .iter()
         .map(|p| p.attributes.email_normalized.as_str())
         .collect();
-    let existing: HashMap<(String, i32), i32> = customers::table
-        .filter(customers::email_normalized.eq_any(emails))
-        .select((
-            customers::email_normalized,
-            customers::website_id,
-            customers::entity_id,
-        ))
-        .load::<(String, i32, i32)>(conn)?
-        .into_iter()
-        .map(|(e, w, id)| ((e, w), id))
-        .collect();
+    let existing = crate::db::customers::ids_by_emails(conn, &emails)?;
     let wanted_ids: Vec<i32> = batch.iter().filter_map(|p| p.entity_id).collect();
     let mut taken: HashSet<i32> = customers::table
         .filter(customers::entity_id.eq_any(wanted_ids))
@@ -800,17 +790,8 @@ fn write_addresses(
             Owner::Id(_) => None,
         })
         .collect();
-    let by_email: HashMap<(String, i32), i32> = customers::table
-        .filter(customers::email_normalized.eq_any(emails))
-        .select((
-            customers::email_normalized,
-            customers::website_id,
-            customers::entity_id,
-        ))
-        .load::<(String, i32, i32)>(conn)?
-        .into_iter()
-        .map(|(e, w, id)| ((e, w), id))
-        .collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let by_email = crate::db::customers::ids_by_emails(conn, &emails)?;
     let address_ids: Vec<i32> = batch.iter().filter_map(|p| p.entity_id).collect();
     let mut stored: HashMap<i32, i32> = customer_addresses::table
         .filter(customer_addresses::entity_id.eq_any(address_ids))

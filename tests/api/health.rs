@@ -54,6 +54,19 @@ impl Relay {
         }
     }
 
+    /// `base` (a postgres:// URL) pointed at this relay instead of the server.
+    fn url_for(&self, base: &str) -> String {
+        let rest = base.split_once("://").unwrap().1;
+        let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
+        let path = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
+        let at = if userinfo.is_empty() {
+            String::new()
+        } else {
+            format!("{userinfo}@")
+        };
+        format!("postgres://{at}127.0.0.1:{}{path}", self.port)
+    }
+
     fn cut(&self) {
         self.up.store(false, std::sync::atomic::Ordering::SeqCst);
         for handle in self.connections.lock().unwrap().drain(..) {
@@ -87,17 +100,7 @@ mod database_outage {
     async fn postgres() {
         let base = postgres_base_url();
         let relay = Relay::start(host_port(&base)).await;
-        let relayed = {
-            let rest = base.split_once("://").unwrap().1;
-            let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
-            let path = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
-            let at = if userinfo.is_empty() {
-                String::new()
-            } else {
-                format!("{userinfo}@")
-            };
-            format!("postgres://{at}127.0.0.1:{}{path}", relay.port)
-        };
+        let relayed = relay.url_for(&base);
         let app = spawn_app_with_postgres_url(&relayed).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
@@ -145,17 +148,7 @@ mod database_blip_leaves_no_dead_connections {
     async fn postgres() {
         let base = postgres_base_url();
         let relay = Relay::start(host_port(&base)).await;
-        let relayed = {
-            let rest = base.split_once("://").unwrap().1;
-            let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
-            let path = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
-            let at = if userinfo.is_empty() {
-                String::new()
-            } else {
-                format!("{userinfo}@")
-            };
-            format!("postgres://{at}127.0.0.1:{}{path}", relay.port)
-        };
+        let relayed = relay.url_for(&base);
         let app = spawn_app_with_postgres_url(&relayed).await;
         app.create_seed_customer().await;
         let token = app.seed_token().await;
