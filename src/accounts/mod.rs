@@ -5,6 +5,7 @@
 
 pub mod addresses;
 pub mod back_office;
+pub mod groups;
 pub mod migration;
 pub mod password;
 pub mod placement;

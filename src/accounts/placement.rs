@@ -1,7 +1,9 @@
 //! Where an account lives: Magento's store, website and group resolution for a new or moved
 //! customer.
 
+use crate::db::DbConnection;
 use crate::db::customers::AccountPlacement;
+use crate::db::groups;
 use crate::db::scopes::Scopes;
 use crate::domain::customer::CustomerInput;
 use crate::error::{AppError, Phrase};
@@ -15,8 +17,40 @@ pub struct ScopeChange {
     pub group_id: i32,
 }
 
-/// Magento's `customer/create_account/default_group`.
-pub const DEFAULT_GROUP_ID: i32 = 1;
+/// Where a new or moved account goes, its group not yet checked against the stored groups
+/// (groups change at run time, so that happens in the write's transaction: `settle`).
+#[derive(Debug, Clone)]
+pub struct RequestedPlacement {
+    pub website_id: i32,
+    pub store_id: i32,
+    /// The group asked for; `None` takes the store's configured default group.
+    pub group_id: Option<i32>,
+    pub created_in: String,
+}
+
+fn no_such_group() -> AppError {
+    AppError::Input(Phrase::new(
+        "The specified customer group id does not exist.",
+    ))
+}
+
+impl RequestedPlacement {
+    /// The placement with its group: the one asked for if it exists, else the store's
+    /// default (`customer/create_account/default_group`, as Magento's `Customer::getGroupId`).
+    pub fn settle(self, conn: &mut DbConnection) -> Result<AccountPlacement, AppError> {
+        let group_id = match self.group_id {
+            Some(g) if groups::exists(conn, g)? => g,
+            Some(_) => return Err(no_such_group()),
+            None => groups::default_group_id(conn, self.store_id)?,
+        };
+        Ok(AccountPlacement {
+            website_id: self.website_id,
+            store_id: self.store_id,
+            group_id,
+            created_in: self.created_in,
+        })
+    }
+}
 
 /// Store and website resolution (AccountManagement::createAccountWithPasswordHash): no store
 /// and no website → the default store view; a website only → its default store; a store →
@@ -24,7 +58,7 @@ pub const DEFAULT_GROUP_ID: i32 = 1;
 pub fn resolve_placement(
     scopes: &Scopes,
     customer: &CustomerInput,
-) -> Result<AccountPlacement, AppError> {
+) -> Result<RequestedPlacement, AppError> {
     let store_not_found = || {
         AppError::NotFound(Phrase::new(
             "The store that was requested wasn't found. Verify the store and try again.",
@@ -58,18 +92,11 @@ pub fn resolve_placement(
             "The store view is not in the associated website.",
         )));
     }
-    let group_id = match customer.group_id {
-        None => DEFAULT_GROUP_ID,
-        Some(g) => i32::try_from(g)
-            .ok()
-            .filter(|&g| g == 0 || scopes.customer_group_exists(g))
-            .ok_or_else(|| {
-                AppError::Input(Phrase::new(
-                    "The specified customer group id does not exist.",
-                ))
-            })?,
-    };
-    Ok(AccountPlacement {
+    let group_id = customer
+        .group_id
+        .map(|g| i32::try_from(g).map_err(|_| no_such_group()))
+        .transpose()?;
+    Ok(RequestedPlacement {
         website_id: store.website_id,
         store_id: store.store_id,
         group_id,
@@ -147,7 +174,7 @@ mod tests {
     #[test]
     fn without_store_or_website_the_default_store_view_is_used() {
         let p = resolve_placement(&scopes(), &CustomerInput::default()).unwrap();
-        assert_eq!((p.website_id, p.store_id, p.group_id), (1, 1, 1));
+        assert_eq!((p.website_id, p.store_id, p.group_id), (1, 1, None));
         assert_eq!(p.created_in, "Default Store View");
     }
 

@@ -269,7 +269,7 @@ async fn save_account_with(
                 let attributes = customer.validate_attributes(today)?;
                 let scope = match mode {
                     SaveMode::PartialWithPlacement => {
-                        let placement = resolve_placement(&scopes, &customer)?;
+                        let placement = resolve_placement(&scopes, &customer)?.settle(conn)?;
                         Some(ScopeChange {
                             website_id: placement.website_id,
                             store_id: placement.store_id,

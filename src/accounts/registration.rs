@@ -119,6 +119,7 @@ pub async fn create_account(
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
+                let placement = placement.settle(conn)?;
                 let id = queries::create_with_addresses(
                     conn,
                     &attributes,

@@ -4,10 +4,11 @@
 pub const CUSTOMER: &str = "Magento_Customer::customer";
 pub const MANAGE: &str = "Magento_Customer::manage";
 pub const DELETE: &str = "Magento_Customer::delete";
+pub const GROUP: &str = "Magento_Customer::group";
 pub const STORES: &str = "Magento_Backend::stores";
 
 /// What every admin user holds (this service serves only customer and store data).
-pub const ADMIN_RESOURCES: &[&str] = &[CUSTOMER, MANAGE, DELETE, STORES];
+pub const ADMIN_RESOURCES: &[&str] = &[CUSTOMER, MANAGE, DELETE, GROUP, STORES];
 
 /// What an integration gets when its creator names no resource.
 pub const DEFAULT_INTEGRATION_RESOURCES: &[&str] = &[CUSTOMER, MANAGE, DELETE];
@@ -36,5 +37,7 @@ resource!(/// `Magento_Customer::manage`: change customers and addresses.
     CustomerManage = MANAGE);
 resource!(/// `Magento_Customer::delete`: delete customers.
     CustomerDelete = DELETE);
+resource!(/// `Magento_Customer::group`: read and change customer groups.
+    CustomerGroups = GROUP);
 resource!(/// `Magento_Backend::stores`: read the store configuration.
     StoresRead = STORES);

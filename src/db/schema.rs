@@ -41,6 +41,24 @@ diesel::table! {
         customer_group_id -> Integer,
         customer_group_code -> Text,
         tax_class_id -> Integer,
+        customer_group_code_normalized -> Text,
+    }
+}
+
+diesel::table! {
+    tax_classes (class_id) {
+        class_id -> Integer,
+        class_name -> Text,
+        class_type -> Text,
+    }
+}
+
+diesel::table! {
+    core_config_data (scope, scope_id, path) {
+        scope -> Text,
+        scope_id -> Integer,
+        path -> Text,
+        value -> Nullable<Text>,
     }
 }
 
@@ -166,6 +184,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     store_groups,
     stores,
     customer_groups,
+    tax_classes,
+    core_config_data,
     customers,
     customer_addresses,
     access_tokens,

@@ -1,5 +1,7 @@
-//! Websites, store groups, store views and customer groups. They change only through
-//! migrations, so they are read once at startup and answered from memory afterwards.
+//! Websites, store groups and store views. They change only through migrations, so they are
+//! read once at startup and answered from memory afterwards. The customer group ids are read
+//! with them for the import (a one-shot command); the running service, where groups change
+//! through `/V1/customerGroups`, asks the database (`db::groups`).
 
 use super::DbConnection;
 use super::schema::{customer_groups, store_groups, store_websites, stores};
@@ -109,9 +111,5 @@ impl Scopes {
             .find(|w| w.is_default)
             .and_then(|w| self.website_default_store(w.website_id))
             .expect("the default store view is created by the first migration")
-    }
-
-    pub fn customer_group_exists(&self, group_id: i32) -> bool {
-        self.customer_group_ids.contains(&group_id)
     }
 }

@@ -5,6 +5,7 @@
 
 use super::DbConnection;
 use super::customers::{Account, AddressRow, CustomerRow};
+use super::groups::GroupRow;
 use super::schema::customer_addresses;
 use crate::domain::search::{Direction, SearchCriteria};
 use crate::error::{AppError, Phrase};
@@ -69,10 +70,11 @@ enum Bind {
     Text(String),
 }
 
-/// Builds one backend's SQL and its bound values.
+/// Builds one backend's SQL and its bound values over one entity's searchable fields.
 struct Dialect {
     postgres: bool,
     binds: Vec<Bind>,
+    columns: fn(&str) -> Option<(&'static str, Kind)>,
 }
 
 impl Dialect {
@@ -153,7 +155,7 @@ impl Dialect {
         condition: &str,
         raw: Option<&str>,
     ) -> Result<String, AppError> {
-        let (col, kind) = column(field).ok_or_else(|| unknown_field(field))?;
+        let (col, kind) = (self.columns)(field).ok_or_else(|| unknown_field(field))?;
         let raw = raw.unwrap_or("");
         let compare = |d: &mut Self, op: &str| -> Result<String, AppError> {
             let v = d.value(field, kind, raw)?;
@@ -221,17 +223,17 @@ where
     query.load(conn)
 }
 
-pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<SearchPage, AppError> {
-    let mut d = Dialect {
-        postgres: matches!(conn, DbConnection::Pg(_)),
-        binds: Vec::new(),
-    };
-    let mut uses_billing = false;
+/// The WHERE clause (empty when nothing filters) and ORDER BY list of a search, with `tie`
+/// appended so ties (and unsorted results) come back in id order and pages never overlap.
+fn where_and_order(
+    d: &mut Dialect,
+    criteria: &SearchCriteria,
+    tie: &str,
+) -> Result<(String, String), AppError> {
     let mut groups = Vec::new();
     for filters in criteria.filter_groups.iter().filter(|g| !g.is_empty()) {
         let mut alternatives = Vec::new();
         for f in filters {
-            uses_billing |= f.field.starts_with("billing_");
             let condition = f.condition_type.as_deref().unwrap_or("eq");
             alternatives.push(d.condition(&f.field, condition, f.value.as_deref())?);
         }
@@ -244,45 +246,68 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
         .flatten()
         .filter(|s| !s.field.is_empty())
     {
-        let (col, _) = column(&s.field).ok_or_else(|| unknown_field(&s.field))?;
-        uses_billing |= s.field.starts_with("billing_");
+        let (col, _) = (d.columns)(&s.field).ok_or_else(|| unknown_field(&s.field))?;
         let dir = match s.direction {
             Some(Direction::Desc) => "DESC",
             _ => "ASC",
         };
         order.push(format!("{col} {dir}"));
     }
-    // Ties (and unsorted results) come back in id order, so pages never overlap.
-    order.push("c.entity_id ASC".into());
-
-    let mut from = String::from("customers c");
-    if uses_billing {
-        from.push_str(" LEFT JOIN customer_addresses b ON b.entity_id = c.default_billing");
-    }
+    order.push(tie.to_owned());
     let filter = if groups.is_empty() {
         String::new()
     } else {
         format!(" WHERE {}", groups.join(" AND "))
     };
-    let count: Vec<CountRow> = run_query(
+    Ok((filter, order.join(", ")))
+}
+
+/// ` LIMIT .. OFFSET ..` for the criteria's page (nothing without a page size: every match).
+fn page_clause(criteria: &SearchCriteria) -> String {
+    match criteria.page_size.filter(|&s| s > 0) {
+        Some(size) => {
+            let page = criteria.current_page.unwrap_or(1).max(1);
+            format!(" LIMIT {size} OFFSET {}", (page - 1).saturating_mul(size))
+        }
+        None => String::new(),
+    }
+}
+
+fn count(conn: &mut DbConnection, sql: &str, binds: &[Bind]) -> QueryResult<i64> {
+    let rows: Vec<CountRow> = run_query(conn, sql, binds)?;
+    Ok(rows.first().map_or(0, |c| c.n))
+}
+
+pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<SearchPage, AppError> {
+    let mut d = Dialect {
+        postgres: matches!(conn, DbConnection::Pg(_)),
+        binds: Vec::new(),
+        columns: column,
+    };
+    let (filter, order) = where_and_order(&mut d, criteria, "c.entity_id ASC")?;
+    let uses_billing = criteria
+        .filter_groups
+        .iter()
+        .flatten()
+        .map(|f| &f.field)
+        .chain(criteria.sort_orders.iter().flatten().map(|s| &s.field))
+        .any(|f| f.starts_with("billing_"));
+
+    let mut from = String::from("customers c");
+    if uses_billing {
+        from.push_str(" LEFT JOIN customer_addresses b ON b.entity_id = c.default_billing");
+    }
+    let total_count = count(
         conn,
         &format!("SELECT COUNT(*) AS n FROM {from}{filter}"),
         &d.binds,
     )?;
-    let total_count = count.first().map_or(0, |c| c.n);
 
     // The page's rows come whole in one statement (no second fetch by id).
-    let mut page_sql = format!(
-        "SELECT c.* FROM {from}{filter} ORDER BY {}",
-        order.join(", ")
+    let page_sql = format!(
+        "SELECT c.* FROM {from}{filter} ORDER BY {order}{}",
+        page_clause(criteria)
     );
-    if let Some(size) = criteria.page_size.filter(|&s| s > 0) {
-        let page = criteria.current_page.unwrap_or(1).max(1);
-        page_sql.push_str(&format!(
-            " LIMIT {size} OFFSET {}",
-            (page - 1).saturating_mul(size)
-        ));
-    }
     let rows: Vec<CustomerRow> = run_query(conn, &page_sql, &d.binds)?;
     let ids: Vec<i32> = rows.iter().map(|r| r.entity_id).collect();
 
@@ -313,4 +338,67 @@ pub fn search(conn: &mut DbConnection, criteria: &SearchCriteria) -> Result<Sear
         customers,
         total_count,
     })
+}
+
+/// Magento's group search fields (GroupRepository::translateField: `code`, `id` and
+/// `tax_class_name` are translated; the table's own column names pass through).
+fn group_column(field: &str) -> Option<(&'static str, Kind)> {
+    Some(match field {
+        "id" | "customer_group_id" => ("g.customer_group_id", Kind::Int),
+        "code" | "customer_group_code" => ("g.customer_group_code", Kind::Text),
+        "tax_class_id" => ("g.tax_class_id", Kind::Int),
+        "tax_class_name" | "class_name" => ("t.class_name", Kind::Text),
+        _ => return None,
+    })
+}
+
+#[derive(QueryableByName)]
+struct GroupHit {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    code: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    tax_class_id: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    tax_class_name: Option<String>,
+}
+
+/// The page of customer groups matching the criteria (by id unless sorted), and the total.
+pub fn search_groups(
+    conn: &mut DbConnection,
+    criteria: &SearchCriteria,
+) -> Result<(Vec<GroupRow>, i64), AppError> {
+    let mut d = Dialect {
+        postgres: matches!(conn, DbConnection::Pg(_)),
+        binds: Vec::new(),
+        columns: group_column,
+    };
+    let (filter, order) = where_and_order(&mut d, criteria, "g.customer_group_id ASC")?;
+    let from = "customer_groups g LEFT JOIN tax_classes t ON t.class_id = g.tax_class_id";
+    let total = count(
+        conn,
+        &format!("SELECT COUNT(*) AS n FROM {from}{filter}"),
+        &d.binds,
+    )?;
+    let rows: Vec<GroupHit> = run_query(
+        conn,
+        &format!(
+            "SELECT g.customer_group_id AS id, g.customer_group_code AS code, \
+             g.tax_class_id AS tax_class_id, t.class_name AS tax_class_name \
+             FROM {from}{filter} ORDER BY {order}{}",
+            page_clause(criteria)
+        ),
+        &d.binds,
+    )?;
+    let groups = rows
+        .into_iter()
+        .map(|h| GroupRow {
+            id: h.id,
+            code: h.code,
+            tax_class_id: h.tax_class_id,
+            tax_class_name: h.tax_class_name,
+        })
+        .collect();
+    Ok((groups, total))
 }

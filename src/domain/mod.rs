@@ -4,6 +4,7 @@
 pub mod address;
 pub mod customer;
 pub mod email;
+pub mod group;
 pub mod names;
 pub mod password;
 pub mod search;

@@ -14,8 +14,8 @@ pub mod wire;
 use crate::error::AppError;
 use actix_web::{HttpResponse, ResponseError, web};
 use handlers::{
-    back_office, confirmation, customers, directory, health, me, password_reset, schema, stores,
-    tokens,
+    back_office, confirmation, customers, directory, groups, health, me, password_reset, schema,
+    stores, tokens,
 };
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
@@ -120,6 +120,33 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         .route(
             "/integration/customer/revoke-customer-token",
             web::post().to(tokens::revoke_customer_token),
+        )
+        .route("/customerGroups", web::post().to(groups::create_group))
+        .route(
+            "/customerGroups/search",
+            web::get().to(groups::search_groups),
+        )
+        .route(
+            "/customerGroups/default",
+            web::get().to(groups::default_group),
+        )
+        .route(
+            "/customerGroups/default/{storeId}",
+            web::get().to(groups::default_group_of_store),
+        )
+        .route(
+            "/customerGroups/default/{id}",
+            web::put().to(groups::set_default_group),
+        )
+        .route(
+            "/customerGroups/{id}/permissions",
+            web::get().to(groups::is_readonly),
+        )
+        .route("/customerGroups/{id}", web::get().to(groups::get_group))
+        .route("/customerGroups/{id}", web::put().to(groups::save_group))
+        .route(
+            "/customerGroups/{id}",
+            web::delete().to(groups::delete_group),
         )
         .route("/store/websites", web::get().to(stores::websites))
         .route("/store/storeGroups", web::get().to(stores::store_groups))

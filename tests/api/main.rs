@@ -11,6 +11,7 @@ mod confirmation;
 mod customers;
 mod directory;
 mod graphql;
+mod groups;
 mod health;
 mod import;
 mod layers;

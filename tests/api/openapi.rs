@@ -41,6 +41,7 @@ on_both_backends! {
                 .replace("{resetPasswordLinkToken}", "abc")
                 .replace("{email}", "a@b.co")
                 .replace("{countryId}", "US")
+                .replace("{id}", "1")
                 .replace("{storeCode}", "default");
             // Paths served at the root (their `servers` entry says so), not under a REST prefix.
             let at_root = concrete.ends_with('z')

@@ -56,6 +56,8 @@ on_both_backends! {
                 ("store_groups", declared_columns(store_groups::table.select(store_groups::all_columns))),
                 ("stores", declared_columns(stores::table.select(stores::all_columns))),
                 ("customer_groups", declared_columns(customer_groups::table.select(customer_groups::all_columns))),
+                ("tax_classes", declared_columns(tax_classes::table.select(tax_classes::all_columns))),
+                ("core_config_data", declared_columns(core_config_data::table.select(core_config_data::all_columns))),
                 ("customers", declared_columns(customers::table.select(customers::all_columns))),
                 ("customer_addresses", declared_columns(customer_addresses::table.select(customer_addresses::all_columns))),
                 ("access_tokens", declared_columns(access_tokens::table.select(access_tokens::all_columns))),
@@ -89,8 +91,8 @@ on_both_backends! {
                 DbConnection::Pg(c) => (c.revert_all_migrations(PG).unwrap().len(), c.run_pending_migrations(PG).unwrap().len()),
                 DbConnection::Sqlite(c) => (c.revert_all_migrations(SQLITE).unwrap().len(), c.run_pending_migrations(SQLITE).unwrap().len()),
             };
-            assert_eq!(reverted, 5);
-            assert_eq!(reapplied, 5);
+            assert_eq!(reverted, 6);
+            assert_eq!(reapplied, 6);
             Ok(())
         }).await.unwrap();
     }

@@ -5,6 +5,7 @@ pub mod back_office;
 pub mod confirmation;
 pub mod customers;
 pub mod directory;
+pub mod groups;
 pub mod health;
 pub mod me;
 pub mod password_reset;

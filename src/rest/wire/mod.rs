@@ -2,4 +2,5 @@
 //! rules into domain `*Input` types, and responses rendered in Magento's key order and types.
 
 pub mod customer;
+pub mod group;
 pub mod search;
