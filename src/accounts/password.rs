@@ -286,7 +286,8 @@ pub async fn request_password_reset(
 
 /// Magento's AccountManagement::resetPassword: the key must match and be young enough; the new
 /// password passes the policy; success spends the key, clears the lockout and revokes every
-/// token. An unknown e-mail answers like a wrong key unless GUEST_CHECKOUT_LOGIN is on.
+/// token. In Magento's order: an empty e-mail, an unknown one (404, as Magento's
+/// `customerRepository->get`), an empty key, then the key itself.
 pub async fn reset_password(
     state: &AppState,
     email: String,
@@ -294,18 +295,18 @@ pub async fn reset_password(
     new_password: String,
     website_id: i32,
 ) -> Result<(), AppError> {
+    if email.is_empty() {
+        return Err(AppError::Input(Phrase::required("email")));
+    }
     let normalized = normalize(&email);
     let customer = state
         .db
         .run(move |conn| Ok(queries::find_by_email(conn, &normalized, website_id)?))
-        .await?;
-    let Some(customer) = customer else {
-        return Err(if state.settings.guest_checkout_login {
-            AppError::NotFound(Phrase::no_such_email(&email, website_id))
-        } else {
-            mismatched()
-        });
-    };
+        .await?
+        .ok_or_else(|| AppError::NotFound(Phrase::no_such_email(&email, website_id)))?;
+    if reset_token.is_empty() {
+        return Err(AppError::Input(Phrase::required("resetPasswordLinkToken")));
+    }
     reset_for(state, customer, reset_token, new_password).await
 }
 

@@ -268,7 +268,8 @@ pub async fn activate_by_id(
     confirm(state, id, key).await
 }
 
-/// Magento's AccountManagement::getConfirmationStatus constants.
+/// Magento's AccountManagement::getConfirmationStatus: without required confirmation every
+/// account is `account_confirmation_not_required`; with it, pending or confirmed.
 pub async fn confirmation_status(
     state: &AppState,
     customer_id: EntityId,
@@ -276,12 +277,12 @@ pub async fn confirmation_status(
     let account = load_account(state, customer_id).await?;
     Ok(
         match (
-            account.customer.confirmation.is_some(),
             state.settings.confirmation_required,
+            account.customer.confirmation.is_some(),
         ) {
-            (false, _) => "account_confirmed",
+            (false, _) => "account_confirmation_not_required",
             (true, true) => "account_confirmation_required",
-            (true, false) => "account_confirmation_not_required",
+            (true, false) => "account_confirmed",
         },
     )
 }

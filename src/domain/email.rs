@@ -57,19 +57,31 @@ pub fn normalize(raw: &str) -> String {
     raw.to_lowercase()
 }
 
-/// Dot-atom local part (RFC 5322), or a quoted string of printable ASCII.
+/// Laminas `EmailAddress::validateLocalPart`: a dot-atom of `atext`, extended by RFC 6532
+/// (`validateInternationalizedLocalPart`) to every character from U+0080 to U+FFFF, so
+/// `jØrgen` passes; or a quoted string of printable ASCII with backslash pairs.
 fn valid_local_part(local: &str) -> bool {
-    if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
-        let inner = &local[1..local.len() - 1];
-        return inner
-            .chars()
-            .all(|c| (' '..='~').contains(&c) && c != '"' && c != '\\');
+    if let Some(inner) = local.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            let printable = |c: char| (' '..='~').contains(&c);
+            match c {
+                '\\' if !chars.next().is_some_and(printable) => return false,
+                '\\' => {}
+                '"' => return false,
+                c if !printable(c) => return false,
+                _ => {}
+            }
+        }
+        return true;
     }
     local.split('.').all(|atom| {
         !atom.is_empty()
-            && atom
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(c))
+            && atom.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || LOCAL_SPECIALS.contains(c)
+                    || ('\u{80}'..='\u{FFFF}').contains(&c)
+            })
     })
 }
 
@@ -114,7 +126,11 @@ mod tests {
             "o'brien@example.ie",
             "x@münchen.de",
             "\"quoted local\"@example.com",
+            "\"quoted \\\" pair\"@example.com",
             "UPPER@EXAMPLE.COM",
+            // RFC 6532 local parts (laminas-validator's validateInternationalizedLocalPart).
+            "jØrgen@example.com",
+            "用户@例子.广告",
         ] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
@@ -137,6 +153,7 @@ mod tests {
             "a@exa_mple.com",
             "a@example..com",
             "a@1.2.3.4",
+            "\u{1F600}@example.com",
         ] {
             assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
         }

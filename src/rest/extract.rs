@@ -313,16 +313,34 @@ pub fn required_strings<const N: usize>(
     input: &serde_json::Map<String, Value>,
     names: [&str; N],
 ) -> Result<[String; N], AppError> {
+    strings(input, names, true)
+}
+
+/// Like `required_strings`, but only absent (or null) parameters are missing: an empty string
+/// reaches the service, which answers it with its own message (Magento's
+/// `ServiceInputProcessor` checks presence, the service checks emptiness).
+pub fn present_strings<const N: usize>(
+    input: &serde_json::Map<String, Value>,
+    names: [&str; N],
+) -> Result<[String; N], AppError> {
+    strings(input, names, false)
+}
+
+fn strings<const N: usize>(
+    input: &serde_json::Map<String, Value>,
+    names: [&str; N],
+    empty_is_missing: bool,
+) -> Result<[String; N], AppError> {
     let mut values: [String; N] = std::array::from_fn(|_| String::new());
     let mut missing = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        values[i] = top_level(input, name)
+        let value = top_level(input, name)
             .map(|v| to_string(None, v))
-            .transpose()?
-            .unwrap_or_default();
-        if values[i].is_empty() {
+            .transpose()?;
+        if value.is_none() || (empty_is_missing && value.as_deref() == Some("")) {
             missing.push(Phrase::required(name));
         }
+        values[i] = value.unwrap_or_default();
     }
     if missing.is_empty() {
         Ok(values)

@@ -200,21 +200,15 @@ pub fn to_string_list(key: Option<&str>, value: &Value) -> Result<Vec<String>, A
     }
 }
 
-/// The members of a JSON object or list given for an array-of-objects field.
-pub fn to_list<'a>(
-    key: &str,
-    value: &'a Value,
-    item_type: &str,
-) -> Result<Vec<&'a Value>, AppError> {
+/// The members of a JSON object or list given for an array-of-objects field. Anything else
+/// is no value at all, as if the field were absent: Magento's `ServiceInputProcessor::convertValue`
+/// turns a non-array given for an array of data objects into `null`, without an error.
+pub fn to_list(value: &Value) -> Option<Vec<&Value>> {
     match value {
-        Value::Array(items) => Ok(items.iter().collect()),
+        Value::Array(items) => Some(items.iter().collect()),
         // PHP arrays with string keys are still arrays: `{"0": {...}}` is accepted.
-        Value::Object(map) => Ok(map.values().collect()),
-        other => Err(type_error(
-            Some(key),
-            php_type(other),
-            &format!("{item_type}[]"),
-        )),
+        Value::Object(map) => Some(map.values().collect()),
+        _ => None,
     }
 }
 

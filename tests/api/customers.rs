@@ -562,3 +562,30 @@ on_both_backends! {
         assert_eq!(reply.body["firstname"], "Jane");
     }
 }
+
+on_both_backends! {
+    async fn magento_input_rules_for_emails_names_and_addresses(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let customer = |email: &str, extra: serde_json::Value| {
+            let mut c = json!({"email": email, "firstname": "Jane", "lastname": "Doe"});
+            c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            json!({"customer": c, "password": "Password123!"})
+        };
+        // laminas-validator's RFC 6532 local parts (validateInternationalizedLocalPart).
+        let reply = app.create_customer(&customer("jØrgen@example.com", json!({}))).await;
+        assert_eq!((reply.status, &reply.body["email"]), (200, &json!("jØrgen@example.com")), "{:?}", reply.body);
+        // A non-array `addresses` is no value (ServiceInputProcessor::convertValue gives null).
+        let reply = app.create_customer(&customer("scalar@example.com", json!({"addresses": "x"}))).await;
+        assert_eq!((reply.status, &reply.body["addresses"]), (200, &json!([])), "{:?}", reply.body);
+        // HTML in a name fails Magento's Name validator (Customer/Model/Validator/Name.php).
+        let reply = app.create_customer(&customer("html@example.com",
+            json!({"firstname": "<b>Jane</b>", "lastname": "<script>x</script>"}))).await;
+        assert_eq!((reply.status, reply.body), (400, error("First Name is not valid!\nLast Name is not valid!")));
+        let token = app.token_reply("jØrgen@example.com", "Password123!").await.body.as_str().unwrap().to_owned();
+        let reply = app.save_me(&token, &json!({"customer": {"email": "jØrgen@example.com",
+            "firstname": "<img src=x>", "lastname": "Doe"}})).await;
+        assert_eq!((reply.status, reply.body), (400, error("First Name is not valid!")));
+        let me = app.get_me(&token).await;
+        assert_eq!(me.body["firstname"], "Jane", "a refused save changed nothing");
+    }
+}

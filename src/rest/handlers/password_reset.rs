@@ -8,7 +8,7 @@ use crate::accounts::password;
 use crate::auth::StoreContext;
 use crate::error::AppError;
 use crate::rest::extract::{
-    RequestInput, client_ip, path_param, request_website, required_strings,
+    RequestInput, client_ip, path_param, present_strings, request_website, required_strings,
 };
 use crate::rest::php::to_int;
 use crate::rest::render as json;
@@ -55,7 +55,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let input = body.0;
     let [email, reset_token, new_password] =
-        required_strings(&input, ["email", "resetToken", "newPassword"])?;
+        present_strings(&input, ["email", "resetToken", "newPassword"])?;
     let website_id = request_website(&state, &store, &input)?;
     password::reset_password(&state, email, reset_token, new_password, website_id).await?;
     Ok(json::ok(&true))

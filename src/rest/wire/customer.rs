@@ -25,7 +25,7 @@ fn string(key: &str, value: &Value) -> Result<Option<String>, AppError> {
 /// customer or address attributes, so, like Magento, unknown codes are dropped after the
 /// shape is checked.
 fn check_custom_attributes(key: &str, value: &Value) -> Result<(), AppError> {
-    for item in to_list(key, value, ATTRIBUTE_TYPE)? {
+    for item in to_list(value).unwrap_or_default() {
         let attribute = to_object(key, item, ATTRIBUTE_TYPE)?;
         each_field(attribute, |getter, k, v| match getter {
             "AttributeCode" => to_string(Some(k), v).map(|_| true),
@@ -77,12 +77,13 @@ pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, AppErro
             "Taxvat" => c.taxvat = string(k, v)?,
             "WebsiteId" => c.website_id = Some(to_int(Some(k), v)?),
             "Addresses" => {
-                c.addresses = Some(
-                    to_list(k, v, ADDRESS_TYPE)?
-                        .into_iter()
-                        .map(|a| parse_address(k, a))
-                        .collect::<Result<_, _>>()?,
-                )
+                c.addresses = to_list(v)
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|a| parse_address(k, a))
+                            .collect::<Result<_, _>>()
+                    })
+                    .transpose()?
             }
             "DisableAutoGroupChange" => c.disable_auto_group_change = Some(to_int(Some(k), v)?),
             "ExtensionAttributes" => {

@@ -85,13 +85,13 @@ impl SearchCriteria {
         each_field(map, |getter, k, v| {
             match getter {
                 "FilterGroups" => {
-                    for group in to_list(k, v, GROUP_TYPE)? {
+                    for group in to_list(v).unwrap_or_default() {
                         let mut filters = Vec::new();
                         each_field(to_object(k, group, GROUP_TYPE)?, |getter, k, v| {
                             if getter != "Filters" {
                                 return Ok(false);
                             }
-                            for f in to_list(k, v, FILTER_TYPE)? {
+                            for f in to_list(v).unwrap_or_default() {
                                 filters.push(parse_filter(k, f)?);
                             }
                             Ok(true)
@@ -100,12 +100,13 @@ impl SearchCriteria {
                     }
                 }
                 "SortOrders" => {
-                    criteria.sort_orders = Some(
-                        to_list(k, v, SORT_TYPE)?
-                            .into_iter()
-                            .map(|s| parse_sort(k, s))
-                            .collect::<Result<_, _>>()?,
-                    )
+                    criteria.sort_orders = to_list(v)
+                        .map(|list| {
+                            list.into_iter()
+                                .map(|s| parse_sort(k, s))
+                                .collect::<Result<_, _>>()
+                        })
+                        .transpose()?
                 }
                 "PageSize" => criteria.page_size = Some(to_int(Some(k), v)?),
                 "CurrentPage" => criteria.current_page = Some(to_int(Some(k), v)?),
