@@ -153,3 +153,14 @@ pub fn check_region(input: &CustomerAddressInput) -> GqlResult<()> {
         }
     }
 }
+
+/// A customer group as `CustomerGroupStorefront` (`customerGroup`, `Customer.group`).
+pub async fn customer_group(
+    ctx: &Context<'_>,
+    group_id: i32,
+) -> GqlResult<super::types::CustomerGroupStorefront> {
+    let group = crate::accounts::groups::get_group(&request(ctx).state, group_id.into())
+        .await
+        .map_err(from_app)?;
+    Ok(super::types::CustomerGroupStorefront::from_row(&group))
+}

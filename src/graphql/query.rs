@@ -21,6 +21,21 @@ impl QueryRoot {
             .map(Some)
     }
 
+    /// The group of the signed-in customer, or NOT LOGGED IN for a guest (CustomerGraphQl's
+    /// `CustomerGroupResolver`).
+    #[graphql(name = "customerGroup")]
+    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<CustomerGroupStorefront> {
+        let group_id = match customer_of(ctx).ok() {
+            Some(owner) => {
+                load_customer(request(ctx), owner.customer_id)
+                    .await?
+                    .customer_group_id
+            }
+            None => crate::domain::group::NOT_LOGGED_IN_ID,
+        };
+        super::context::customer_group(ctx, group_id).await
+    }
+
     /// Whether an e-mail is free (always true unless GUEST_CHECKOUT_LOGIN is on).
     #[graphql(name = "isEmailAvailable")]
     async fn is_email_available(

@@ -5,7 +5,7 @@ use crate::accounts::storefront::{self, StoreView};
 use crate::db::customers::{Account, AddressRow, CustomerRow};
 use crate::directory::{self, Country as DirectoryCountry};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
-use async_graphql::{Enum, InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, SimpleObject};
 
 include!(concat!(env!("OUT_DIR"), "/country_code_enum.rs"));
 
@@ -65,8 +65,11 @@ pub struct CustomerAddressAttribute {
 }
 
 #[derive(SimpleObject, Clone, Debug)]
-#[graphql(rename_fields = "snake_case")]
+#[graphql(rename_fields = "snake_case", complex)]
 pub struct Customer {
+    /// The customer's group, for `group` (Magento deprecates `group_id`, which stays null).
+    #[graphql(skip)]
+    pub customer_group_id: i32,
     pub created_at: Option<String>,
     /// Always null: deprecated in Magento.
     pub group_id: Option<i32>,
@@ -557,6 +560,60 @@ impl CustomerAddress {
     }
 }
 
+/// CustomerGraphQl's `CustomerGroupStorefront`: the group's encoded id and its code.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CustomerGroupStorefront {
+    /// The unique ID for a `CustomerGroup` object (Magento's `Uid`: base64 of the id).
+    pub uid: async_graphql::ID,
+    /// The name of customer group.
+    pub name: Option<String>,
+}
+
+impl CustomerGroupStorefront {
+    pub fn from_row(group: &crate::db::groups::GroupRow) -> Self {
+        Self {
+            uid: base64(group.id.to_string().as_bytes()).into(),
+            name: Some(group.code.clone()),
+        }
+    }
+}
+
+/// Standard base64 with padding (PHP's `base64_encode`, which Magento's `Uid::encode` uses).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[ComplexObject(rename_fields = "snake_case")]
+impl Customer {
+    /// Name of the customer group assigned to the customer (Magento shares it:
+    /// `graphql_share_customer_group` is on).
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> super::context::GqlResult<Option<CustomerGroupStorefront>> {
+        super::context::customer_group(ctx, self.customer_group_id)
+            .await
+            .map(Some)
+    }
+}
+
 impl Customer {
     pub fn from_account(account: &Account, confirmation_required: bool) -> Self {
         Self::from_rows(&account.customer, &account.addresses, confirmation_required)
@@ -565,6 +622,7 @@ impl Customer {
     fn from_rows(c: &CustomerRow, addresses: &[AddressRow], confirmation_required: bool) -> Self {
         let dob = c.dob.map(|d| d.format("%Y-%m-%d").to_string());
         Self {
+            customer_group_id: c.group_id,
             created_at: Some(c.created_at.format("%Y-%m-%d %H:%M:%S").to_string()),
             group_id: None,
             prefix: c.prefix.clone(),

@@ -259,3 +259,26 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn graphql_answers_the_customer_group_as_customer_graphql_does(backend: Backend) {
+        let app = spawn_app(backend).await;
+        // A guest is in NOT LOGGED IN; uid is Magento's Uid::encode (base64 of the id).
+        let reply = app.graphql("{ customerGroup { uid name } }", json!({}), None, None).await;
+        assert_eq!(reply.body, json!({"data": {"customerGroup": {"uid": "MA==", "name": "NOT LOGGED IN"}}}));
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        let query = "query { customerGroup { uid name } customer { email group { uid name } } }";
+        let reply = app.graphql(query, json!({}), Some(&token), None).await;
+        assert_eq!(reply.body, json!({"data": {
+            "customerGroup": {"uid": "MQ==", "name": "General"},
+            "customer": {"email": "jdoe@example.com", "group": {"uid": "MQ==", "name": "General"}}}}));
+        // A renamed group shows its new name.
+        let admin = app.admin_token().await;
+        let reply = app.call("PUT", "/rest/V1/customerGroups/1", Some(&admin),
+            Some(&json!({"group": {"code": "Members", "tax_class_id": 3}}))).await;
+        assert_eq!(reply.status, 200);
+        let reply = app.graphql("{ customer { group { name } } }", json!({}), Some(&token), None).await;
+        assert_eq!(reply.body, json!({"data": {"customer": {"group": {"name": "Members"}}}}));
+    }
+}
