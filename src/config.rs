@@ -172,6 +172,24 @@ pub struct Settings {
           env = "PASSWORD_RESET_MAX_REQUESTS_PER_HOUR", global = true, default_value = "100",
           value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub reset_max_requests_per_hour: u32,
+    /// Sign-in attempts (customer and admin token requests, REST and GraphQL, and the
+    /// storefront sign-in form) per client IP and minute, on top of the per-username throttle
+    /// held in the database; each guess in a batched GraphQL document counts (0 = no limit).
+    /// Held in memory: per instance.
+    #[arg(long, env = "RATE_LIMIT_SIGN_IN_PER_MINUTE", global = true, default_value = "120",
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub rate_limit_sign_in_per_minute: u32,
+    /// Anonymous sign-ups (REST, GraphQL, storefront form) per client IP and hour (0 = no
+    /// limit). Held in memory: per instance.
+    #[arg(long, env = "RATE_LIMIT_SIGN_UP_PER_HOUR", global = true, default_value = "300",
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub rate_limit_sign_up_per_hour: u32,
+    /// Password-reset requests (REST, GraphQL, storefront form) per client IP and minute,
+    /// a burst cap before the hourly count held in the database (0 = no limit). Held in
+    /// memory: per instance.
+    #[arg(long, env = "RATE_LIMIT_PASSWORD_RESET_PER_MINUTE", global = true,
+          default_value = "60", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub rate_limit_password_reset_per_minute: u32,
     /// Seconds between two password-reset requests (Magento
     /// min_time_between_password_reset_requests; 0 = none).
     #[arg(long = "password-reset-min-interval-seconds",

@@ -167,6 +167,10 @@ pub enum AppError {
     /// A body that did not arrive within the configured time: 408.
     #[error("request body timed out")]
     RequestTimeout,
+    /// Over a per-client rate limit (`ratelimit`): REST 429 `Too Many Requests` with
+    /// `Retry-After`, GraphQL `graphql-too-many-requests`, as Magento's backpressure answers.
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     /// The database cannot be reached (pool timeout, lost connection): 503.
     #[error("database unavailable")]
     Unavailable(#[source] Cause),

@@ -29,6 +29,9 @@
 //! returns an `Account` or a value, and the front door renders it. Failures are one
 //! `error::AppError` with typed variants, rendered once per front door.
 //!
+//! `ratelimit` (per-client request-rate limits, in memory) sits beside `db`: the front doors
+//! find the client IP and ask it; `state` holds it.
+//!
 //! `migrate` (Magento import and export, run from the command line) sits beside `accounts`:
 //! it uses `db`, `domain` and `auth`, and only `cli` uses it.
 
@@ -45,6 +48,7 @@ pub mod mail;
 pub mod migrate;
 pub mod observe;
 pub mod pages;
+pub mod ratelimit;
 pub mod rest;
 pub mod startup;
 pub mod state;

@@ -4,6 +4,7 @@
 //! latency histogram by route template (never the raw path, which may hold ids or a reset
 //! token) and status.
 
+use crate::ratelimit::ClientIp;
 use crate::state::AppState;
 use crate::telemetry::{HTTP_DURATION, HTTP_REQUESTS};
 use actix_web::body::{BoxBody, MessageBody};
@@ -11,6 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
+use std::net::IpAddr;
 use std::time::Instant;
 use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
@@ -101,6 +103,25 @@ impl RootSpanBuilder for RequestSpan {
 
 /// Outermost middleware: assigns the request id, then writes the access line, the metrics
 /// and the `X-Request-Id` (and `X-Served-By`) response headers.
+/// The client's IP (`ratelimit::client_ip`): the TCP peer, unless it is a trusted proxy; then
+/// the nearest hop of `X-Forwarded-For` / `Forwarded` that is not itself trusted.
+fn client_ip_of(req: &ServiceRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let header = |name| {
+        req.headers()
+            .get_all(name)
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let peer = req.peer_addr()?.ip();
+    Some(crate::ratelimit::client_ip(
+        peer,
+        &header("x-forwarded-for"),
+        &header("forwarded"),
+        trusted,
+    ))
+}
+
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -110,12 +131,11 @@ pub async fn observe(
     let started = Instant::now();
     let method = req.method().to_string();
     let path = loggable_path(req.path());
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let served_by = req
-        .app_data::<web::Data<AppState>>()
+    let state = req.app_data::<web::Data<AppState>>();
+    let client_ip = client_ip_of(&req, state.map_or(&[][..], |s| &s.settings.trusted_proxies));
+    req.extensions_mut().insert(ClientIp(client_ip));
+    let client = client_ip.map(|ip| ip.to_string()).unwrap_or_default();
+    let served_by = state
         .and_then(|s| s.settings.served_by.clone())
         .filter(|s| !s.is_empty());
     let outcome = next.call(req).await;

@@ -7,6 +7,7 @@ use crate::db::{self, Db, DbSetupError, scopes::Scopes};
 use crate::error::AppError;
 use crate::mail::{MailSetupError, Mailer};
 use crate::observe::{RequestSpan, observe};
+use crate::ratelimit::RateLimits;
 use crate::rest::{self, extract::rest_context};
 use crate::state::AppState;
 use actix_web::dev::Server;
@@ -96,6 +97,16 @@ async fn purge_dead_rows(db: Db) {
     }
 }
 
+/// Every minute, drops the rate-limit entries of clients whose allowance is full again, so
+/// the limiters hold only clients seen within their window (memory bounded by recent traffic).
+async fn forget_idle_clients(limits: Arc<RateLimits>) {
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        limits.retain_recent();
+    }
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         // Installed before the first event is counted.
@@ -126,10 +137,12 @@ impl Application {
             scopes: Arc::new(scopes),
             hasher: Hasher::new(settings.bcrypt_cost, settings.hashing_threads),
             mailer,
+            limits: Arc::new(RateLimits::from_settings(&settings)),
             settings: Arc::new(settings),
         };
         let server = run(listener, state.clone()).map_err(StartupError::Server)?;
         actix_web::rt::spawn(purge_dead_rows(state.db.clone()));
+        actix_web::rt::spawn(forget_idle_clients(state.limits.clone()));
         Ok(Self {
             port,
             state,

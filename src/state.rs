@@ -6,9 +6,11 @@ use crate::auth::password::Hasher;
 use crate::config::Settings;
 use crate::db::{Db, scopes::Scopes};
 use crate::mail::Mailer;
+use crate::ratelimit::RateLimits;
 use std::sync::Arc;
 
-/// The database, the store configuration, the settings, the password hasher and the mailer.
+/// The database, the store configuration, the settings, the password hasher, the mailer and
+/// the per-client rate limits.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -16,4 +18,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
     pub mailer: Mailer,
+    /// Per-client request-rate limits (in memory, per instance).
+    pub limits: Arc<RateLimits>,
 }

@@ -26,6 +26,8 @@ pub const HASHING_QUEUE: &str = "customer_hashing_queue_depth";
 pub const DB_POOL_SIZE: &str = "customer_db_pool_connections";
 pub const DB_POOL_IN_USE: &str = "customer_db_pool_in_use";
 pub const DB_POOL_WAIT: &str = "customer_db_pool_wait_seconds";
+pub const RATE_LIMITED: &str = "customer_rate_limited_requests_total";
+pub const RATE_LIMIT_CLIENTS: &str = "customer_rate_limit_clients";
 
 /// Who signs in: the `kind` label of the sign-in and token metrics.
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +81,16 @@ pub fn legacy_hash_upgraded() {
 
 pub fn hashing_queue(depth: usize) {
     metrics::gauge!(HASHING_QUEUE).set(depth as f64);
+}
+
+/// A request (or one guess of a batched GraphQL document) refused by a per-IP rate limit.
+pub fn rate_limited(limit: &'static str) {
+    metrics::counter!(RATE_LIMITED, "limit" => limit).increment(1);
+}
+
+/// Client IPs a rate limit currently holds in memory.
+pub fn rate_limit_clients(limit: &'static str, clients: usize) {
+    metrics::gauge!(RATE_LIMIT_CLIENTS, "limit" => limit).set(clients as f64);
 }
 
 pub fn db_pool(size: u32, in_use: u32) {

@@ -9,6 +9,7 @@ use crate::auth::{Caller, StoreContext};
 use crate::db::tokens::CustomerTokenOwner;
 use crate::directory;
 use crate::error::AppError;
+use crate::ratelimit::Limit;
 use crate::state::AppState;
 use async_graphql::{Context, ErrorExtensions};
 
@@ -18,6 +19,11 @@ pub struct RequestContext {
     pub caller: Caller,
     pub store: StoreContext,
     pub ip: String,
+    /// The client IP the rate limits count (`ip` is its text, for the database-held limits).
+    pub client: Option<std::net::IpAddr>,
+    /// The longest `Retry-After` (seconds) of the rate-limit refusals in this document; the
+    /// transport answers 429 with it when any field was refused.
+    pub retry_after: std::sync::atomic::AtomicU64,
 }
 
 pub type GqlResult<T> = async_graphql::Result<T>;
@@ -46,6 +52,8 @@ pub fn from_app(e: AppError) -> async_graphql::Error {
         AppError::Unauthorized(p) | AppError::Locked(p) => {
             error("graphql-authentication", p.render())
         }
+        // Magento's GraphQlTooManyRequestsException (Backpressure\BackpressureFieldValidator).
+        AppError::TooManyRequests { .. } => error("graphql-too-many-requests", "Too Many Requests"),
         AppError::Unavailable(_) => {
             tracing::warn!("{}", e.cause_chain());
             error(
@@ -60,8 +68,21 @@ pub fn from_app(e: AppError) -> async_graphql::Error {
     }
 }
 
+/// Counts one request, or one guess of a batched document (each aliased field resolves on
+/// its own), against a per-client rate limit. A refusal is Magento's
+/// `graphql-too-many-requests` error and makes the transport answer 429 with `Retry-After`.
+pub fn throttle(r: &RequestContext, limit: Limit) -> GqlResult<()> {
+    r.state.limits.check(limit, r.client).map_err(|e| {
+        if let AppError::TooManyRequests { retry_after } = &e {
+            r.retry_after
+                .fetch_max(*retry_after, std::sync::atomic::Ordering::Relaxed);
+        }
+        from_app(e)
+    })
+}
+
 pub fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
-    ctx.data_unchecked::<RequestContext>()
+    ctx.data_unchecked::<std::sync::Arc<RequestContext>>()
 }
 
 /// The signed-in customer, in a store view of their website.

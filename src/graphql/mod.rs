@@ -20,6 +20,8 @@ use context::{RequestContext, from_app};
 use mutation::MutationRoot;
 use query::QueryRoot;
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub type CustomerSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -50,7 +52,9 @@ fn status_of(errors: &[Value]) -> StatusCode {
             .iter()
             .any(|e| e["extensions"]["category"] == category)
     };
-    if has("graphql-authentication") {
+    if has("graphql-too-many-requests") {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if has("graphql-authentication") {
         StatusCode::UNAUTHORIZED
     } else if has("graphql-authorization") {
         StatusCode::FORBIDDEN
@@ -169,16 +173,16 @@ pub async fn graphql(
             return errors_only(StatusCode::SERVICE_UNAVAILABLE, &e.message, "internal");
         }
     };
-    let ip = crate::rest::extract::client_ip(&req, &state.settings.trusted_proxies)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
-    let context = RequestContext {
+    let client = crate::rest::extract::client_ip(&req);
+    let context = Arc::new(RequestContext {
         state: state.get_ref().clone(),
         caller,
         store,
-        ip,
-    };
-    let response = schema.execute(request.data(context)).await;
+        ip: client.map(|ip| ip.to_string()).unwrap_or_default(),
+        client,
+        retry_after: AtomicU64::new(0),
+    });
+    let response = schema.execute(request.data(context.clone())).await;
     let rendered = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
     // Magento's key order: errors first, then data.
     let mut out = Map::new();
@@ -193,5 +197,13 @@ pub async fn graphql(
     if let Some(data) = rendered.get("data") {
         out.insert("data".into(), data.clone());
     }
-    crate::rest::render::respond(status_of(&errors), &Value::Object(out))
+    let mut response = crate::rest::render::respond(status_of(&errors), &Value::Object(out));
+    let retry_after = context.retry_after.load(Ordering::Relaxed);
+    if retry_after > 0 {
+        response.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(retry_after),
+        );
+    }
+    response
 }

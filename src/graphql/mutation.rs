@@ -3,18 +3,23 @@
 
 use super::context::{
     GqlResult, RequestContext, address_access, check_gender, check_region, customer_of, error,
-    from_app, input_error, load_customer, request, website_of,
+    from_app, input_error, load_customer, request, throttle, website_of,
 };
 use super::types::*;
 use crate::accounts::{EntityId, SaveMode, addresses, password, profile, registration, sign_in};
+use crate::auth::Caller;
 use crate::domain::{customer::CustomerInput as DomainCustomer, email::Email};
 use crate::error::AppError;
+use crate::ratelimit::Limit;
 use async_graphql::{Context, Object};
 
 pub struct MutationRoot;
 
 async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<CustomerOutput>> {
     let r = request(ctx);
+    if !matches!(r.caller, Caller::Admin { .. } | Caller::Integration { .. }) {
+        throttle(r, Limit::SignUp)?;
+    }
     if input.firstname.is_none()
         && input.lastname.is_none()
         && input.email.is_none()
@@ -97,6 +102,7 @@ impl MutationRoot {
         email: String,
         password: String,
     ) -> GqlResult<Option<CustomerToken>> {
+        throttle(request(ctx), Limit::SignIn)?;
         if email.trim().is_empty() {
             return Err(input_error("Specify the \"email\" value."));
         }
@@ -287,6 +293,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         email: String,
     ) -> GqlResult<Option<bool>> {
+        throttle(request(ctx), Limit::PasswordReset)?;
         if Email::parse(&email).is_err() {
             return Err(input_error("The email address has an invalid format."));
         }

@@ -4,12 +4,13 @@
 
 use super::session::Visit;
 use super::view::{Chrome, Form, MessagePage, PageError, html, redirect, redirect_with};
-use super::{absorb, address::AddressView, posted};
+use super::{absorb, address::AddressView, client_ip, posted, rate_limit};
 use crate::accounts::{self, EntityId, password, profile, registration, sign_in};
 use crate::auth::Caller;
 use crate::db::customers::Account;
 use crate::domain::customer::CustomerInput;
 use crate::domain::email::Email;
+use crate::ratelimit::Limit;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -114,8 +115,14 @@ pub async fn login(visit: Visit) -> Page {
 
 /// `POST /customer/account/loginPost/`: Magento's customer sign-in (same throttle and lockout
 /// as the API); the token it issues becomes the session.
-pub async fn login_post(state: web::Data<AppState>, visit: Visit, body: web::Bytes) -> Page {
+pub async fn login_post(
+    state: web::Data<AppState>,
+    visit: Visit,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Page {
     let mut form = posted(&visit, &body)?;
+    rate_limit(&req, &state, Limit::SignIn)?;
     let email = form.value("email").trim().to_owned();
     let password = form.value("password").to_owned();
     form.forget("password");
@@ -177,8 +184,14 @@ fn create_page(visit: &Visit, form: Form) -> HttpResponse {
 
 /// `POST /customer/account/createpost/`: Magento's createAccount in this store view, then
 /// signed in (or told to confirm the e-mail first).
-pub async fn create_post(state: web::Data<AppState>, visit: Visit, body: web::Bytes) -> Page {
+pub async fn create_post(
+    state: web::Data<AppState>,
+    visit: Visit,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Page {
     let mut form = posted(&visit, &body)?;
+    rate_limit(&req, &state, Limit::SignUp)?;
     let password = form.value("password").to_owned();
     let confirmation = form.value("password_confirmation").to_owned();
     form.forget("password");
@@ -349,6 +362,7 @@ pub async fn forgot_password_post(
     body: web::Bytes,
 ) -> Page {
     let mut form = posted(&visit, &body)?;
+    rate_limit(&req, &state, Limit::PasswordReset)?;
     let email = form.value("email").trim().to_owned();
     if email.is_empty() {
         form.add_error("email", "Please enter your email.");
@@ -361,10 +375,7 @@ pub async fn forgot_password_post(
         );
         return Ok(forgot_page(&visit, form));
     }
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let ip = client_ip(&req).map(|ip| ip.to_string()).unwrap_or_default();
     match password::request_password_reset(
         &state,
         email.clone(),

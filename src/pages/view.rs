@@ -293,6 +293,7 @@ impl ResponseError for PageError {
             Self::SignInFirst { .. } => StatusCode::SEE_OTHER,
             Self::App(AppError::NotFound(_) | AppError::NoRoute) => StatusCode::NOT_FOUND,
             Self::App(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::App(AppError::TooManyRequests { .. }) => StatusCode::TOO_MANY_REQUESTS,
             Self::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -317,6 +318,10 @@ impl ResponseError for PageError {
                 "Invalid Form Key",
                 "Invalid Form Key. Please refresh the page.",
             ),
+            // Magento's frontend backpressure answer (Backpressure\\...\\RequestValidator).
+            Self::App(AppError::TooManyRequests { .. }) => {
+                ("Too Many Requests", "Too Many Requests")
+            }
             Self::App(e) => {
                 tracing::error!("page failed: {}", e.cause_chain());
                 (
@@ -328,7 +333,13 @@ impl ResponseError for PageError {
         let body = ErrorPage { heading, text }
             .render()
             .unwrap_or_else(|_| text.to_owned());
-        with_page_headers(HttpResponse::build(self.status_code())).body(body)
+        let mut response = with_page_headers(HttpResponse::build(self.status_code())).body(body);
+        if let Self::App(AppError::TooManyRequests { retry_after }) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        response
     }
 }
 

@@ -13,6 +13,7 @@ use crate::auth::{
 };
 use crate::db::customers::Account;
 use crate::error::{AppError, Phrase};
+use crate::ratelimit::{ClientIp, Limit};
 use crate::rest::php::to_int;
 use crate::rest::php::{to_string, top_level};
 use crate::state::AppState;
@@ -130,59 +131,16 @@ impl<R: Resource> FromRequest for Authorized<R> {
     }
 }
 
-/// The client's IP: the TCP peer, unless the peer is a trusted proxy; then the nearest
-/// address in `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted proxy,
-/// read from the right, so a client cannot choose its address by sending the header itself.
-pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(&peer) {
-        return Some(peer);
-    }
-    let header = |name| {
-        req.headers()
-            .get_all(name)
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let mut hops: Vec<IpAddr> = header("x-forwarded-for")
-        .split(',')
-        .filter_map(|h| parse_hop(h.trim()))
-        .collect();
-    if hops.is_empty() {
-        hops = header("forwarded")
-            .split([',', ';'])
-            .filter_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                key.eq_ignore_ascii_case("for")
-                    .then(|| parse_hop(value.trim().trim_matches('"')))
-                    .flatten()
-            })
-            .collect();
-    }
-    Some(
-        hops.iter()
-            .rev()
-            .find(|ip| !is_trusted(ip))
-            .or(hops.first())
-            .copied()
-            .unwrap_or(peer),
-    )
+/// Counts this request against a per-client rate limit; over the limit it is refused with
+/// 429 and `Retry-After`.
+pub fn rate_limit(req: &HttpRequest, state: &AppState, limit: Limit) -> Result<(), AppError> {
+    state.limits.check(limit, client_ip(req))
 }
 
-/// One forwarding hop: `1.2.3.4`, `1.2.3.4:5678`, `[::1]:80` or `::1`.
-fn parse_hop(hop: &str) -> Option<IpAddr> {
-    if let Ok(ip) = hop.parse() {
-        return Some(ip);
-    }
-    if let Ok(addr) = hop.parse::<std::net::SocketAddr>() {
-        return Some(addr.ip());
-    }
-    hop.trim_start_matches('[')
-        .split(']')
-        .next()
-        .and_then(|h| h.parse().ok())
+/// The client's IP, as `observe` found it for this request (`ratelimit::client_ip`: the TCP
+/// peer, unless it is a trusted proxy; then the nearest forwarded hop that is not).
+pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
+    req.extensions().get::<ClientIp>().and_then(|c| c.0)
 }
 
 /// A numeric path segment, converted as Magento converts `int` parameters (`abc` → 400).

@@ -253,6 +253,8 @@ fn error_body(e: &AppError) -> ErrorBody {
             parameters: Some(Value::Array(vec![Value::String(limit.to_string())])),
         },
         AppError::RequestTimeout => plain("The request body was not received in time."),
+        // Magento's Webapi\Rest\RequestValidator::checkBackpressure wording.
+        AppError::TooManyRequests { .. } => plain("Too Many Requests"),
         AppError::Unavailable(_) => {
             plain("The service is temporarily unavailable. Please try again later.")
         }
@@ -277,6 +279,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Unauthorized(_) | AppError::Locked(_) => StatusCode::UNAUTHORIZED,
         AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -297,7 +300,14 @@ impl ResponseError for AppError {
         if let AppError::Unavailable(_) = self {
             tracing::warn!("{}", self.cause_chain());
         }
-        respond(self.status_code(), &error_body(self))
+        let mut response = respond(self.status_code(), &error_body(self));
+        if let AppError::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(*retry_after),
+            );
+        }
+        response
     }
 }
 

@@ -14,11 +14,36 @@ on_both_backends! {
 }
 
 /// A TCP relay to PostgreSQL that the test can cut (closing every relayed connection and
-/// refusing new ones) and restore, to play a database outage.
+/// refusing new ones) and restore, to play a database outage, or hang (holding every byte
+/// without closing anything, which is what a SIGSTOPped server looks like to a client) and
+/// resume.
 struct Relay {
     port: u16,
     up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    hung: std::sync::Arc<std::sync::atomic::AtomicBool>,
     connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+/// Copies `from` to `to`, holding what it read while the relay is hung.
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    hung: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while hung.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 impl Relay {
@@ -27,21 +52,27 @@ impl Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let hung = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (up2, connections2) = (up.clone(), connections.clone());
+        let (up2, hung2, connections2) = (up.clone(), hung.clone(), connections.clone());
         actix_web::rt::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else {
+                let Ok((inbound, _)) = listener.accept().await else {
                     return;
                 };
                 if !up2.load(Ordering::SeqCst) {
                     drop(inbound);
                     continue;
                 }
-                let target = target.clone();
+                let (target, hung) = (target.clone(), hung2.clone());
                 let handle = actix_web::rt::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    if let Ok(outbound) = tokio::net::TcpStream::connect(target).await {
+                        let (in_read, in_write) = inbound.into_split();
+                        let (out_read, out_write) = outbound.into_split();
+                        tokio::join!(
+                            pipe(in_read, out_write, hung.clone()),
+                            pipe(out_read, in_write, hung)
+                        );
                     }
                 });
                 connections2.lock().unwrap().push(handle);
@@ -50,6 +81,7 @@ impl Relay {
         Self {
             port,
             up,
+            hung,
             connections,
         }
     }
@@ -77,6 +109,14 @@ impl Relay {
     fn restore(&self) {
         self.up.store(true, std::sync::atomic::Ordering::SeqCst);
     }
+
+    fn hang(&self) {
+        self.hung.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn resume(&self) {
+        self.hung.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// `host:port` of a postgres:// URL (defaults as libpq's).
@@ -91,6 +131,32 @@ fn host_port(url: &str) -> String {
     }
 }
 
+/// A relay to the test server and an app on a fresh schema behind it (settings changed by
+/// `configure`), with the seed customer created and signed in.
+async fn behind_relay(
+    configure: impl FnOnce(&mut customer_service::config::Settings),
+) -> (Relay, TestApp, String) {
+    let base = postgres_base_url();
+    let relay = Relay::start(host_port(&base)).await;
+    let app = spawn_app_with_postgres_url(&relay.url_for(&base), configure).await;
+    app.create_seed_customer().await;
+    let token = app.seed_token().await;
+    (relay, app, token)
+}
+
+/// Polls `/readyz` (every 100 ms, for up to 5 s) until it answers 200; returns the last reply.
+async fn wait_until_ready(app: &TestApp) -> Reply {
+    let mut ready = app.call("GET", "/readyz", None, None).await;
+    for _ in 0..50 {
+        if ready.status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = app.call("GET", "/readyz", None, None).await;
+    }
+    ready
+}
+
 /// The outage test needs a server it can take away, so it runs on PostgreSQL only (an
 /// embedded SQLite file cannot be "down").
 mod database_outage {
@@ -98,12 +164,7 @@ mod database_outage {
 
     #[actix_web::test]
     async fn postgres() {
-        let base = postgres_base_url();
-        let relay = Relay::start(host_port(&base)).await;
-        let relayed = relay.url_for(&base);
-        let app = spawn_app_with_postgres_url(&relayed).await;
-        app.create_seed_customer().await;
-        let token = app.seed_token().await;
+        let (relay, app, token) = behind_relay(|_| {}).await;
         assert_eq!(app.get_me(&token).await.status, 200);
 
         relay.cut();
@@ -126,14 +187,7 @@ mod database_outage {
         );
 
         relay.restore();
-        let mut ready = app.call("GET", "/readyz", None, None).await;
-        for _ in 0..20 {
-            if ready.status == 200 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            ready = app.call("GET", "/readyz", None, None).await;
-        }
+        let ready = wait_until_ready(&app).await;
         assert_eq!(ready.status, 200, "recovers by itself: {:?}", ready.body);
         assert_eq!(app.get_me(&token).await.status, 200);
     }
@@ -146,12 +200,7 @@ mod database_blip_leaves_no_dead_connections {
 
     #[actix_web::test]
     async fn postgres() {
-        let base = postgres_base_url();
-        let relay = Relay::start(host_port(&base)).await;
-        let relayed = relay.url_for(&base);
-        let app = spawn_app_with_postgres_url(&relayed).await;
-        app.create_seed_customer().await;
-        let token = app.seed_token().await;
+        let (relay, app, token) = behind_relay(|_| {}).await;
         // Open several pooled connections.
         let warm = futures_util::future::join_all((0..8).map(|_| app.get_me(&token))).await;
         assert!(warm.iter().all(|r| r.status == 200));
@@ -176,5 +225,61 @@ mod database_blip_leaves_no_dead_connections {
             "{:?}",
             concurrent.iter().map(|r| r.status).collect::<Vec<_>>()
         );
+    }
+}
+
+/// A hung PostgreSQL (stopped, not gone: nothing answers and nothing closes) costs a request
+/// at most DB_QUERY_TIMEOUT_SECONDS, then a 503; the service recovers when it answers again
+/// (issue 15 defect 6, second half).
+mod hung_database_answers_503_within_the_query_timeout {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[actix_web::test]
+    async fn postgres() {
+        let (relay, app, token) =
+            behind_relay(|s| s.db_query_timeout = Duration::from_secs(2)).await;
+        assert_eq!(app.get_me(&token).await.status, 200);
+
+        relay.hang();
+        let unavailable = error("The service is temporarily unavailable. Please try again later.");
+        let started = Instant::now();
+        let sign_in = json!({"username": "jdoe@example.com", "password": "Password1"});
+        let replies = futures_util::future::join_all([
+            app.call("GET", "/readyz", None, None),
+            app.call("GET", "/rest/V1/customers/me", Some(&token), None),
+            app.call("GET", "/rest/V1/customers/me", Some(&token), None),
+            app.call(
+                "POST",
+                "/rest/V1/integration/customer/token",
+                None,
+                Some(&sign_in),
+            ),
+        ])
+        .await;
+        let took = started.elapsed();
+        for reply in &replies {
+            assert_eq!((reply.status, &reply.body), (503, &unavailable));
+        }
+        assert!(
+            took < Duration::from_secs(5),
+            "answered within the query budget (2 s): {took:?}"
+        );
+        // Requests during the hang keep being answered, not queued behind the hung ones.
+        let started = Instant::now();
+        let reply = app.token_reply("jdoe@example.com", "Password1").await;
+        assert_eq!((reply.status, &reply.body), (503, &unavailable));
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+
+        relay.resume();
+        let ready = wait_until_ready(&app).await;
+        assert_eq!(ready.status, 200, "recovers by itself: {:?}", ready.body);
+        assert_eq!(app.get_me(&token).await.status, 200);
+        let reply = app.token_reply("jdoe@example.com", "Password1").await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
     }
 }

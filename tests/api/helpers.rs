@@ -144,16 +144,21 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
 
 /// Starts the app on a fresh schema reached through `url` (a relay to the test server), so a
 /// test can take the database away. The schema is created and dropped through the direct URL.
-pub async fn spawn_app_with_postgres_url(url: &str) -> TestApp {
+/// Settings are changed by `configure`.
+pub async fn spawn_app_with_postgres_url(
+    url: &str,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let (direct, guard) = fresh_database(Backend::Postgres);
     let DatabaseUrl::Postgres(direct) = direct else {
         unreachable!()
     };
     let options = direct.split_once("options=").expect("schema option").1;
     let separator = if url.contains('?') { '&' } else { '?' };
-    let settings = test_settings(DatabaseUrl::Postgres(format!(
+    let mut settings = test_settings(DatabaseUrl::Postgres(format!(
         "{url}{separator}options={options}"
     )));
+    configure(&mut settings);
     start(settings, guard).await
 }
 

@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("domain", 1),
     ("telemetry", 1),
     ("db", 2),
+    ("ratelimit", 2),
     ("auth", 3),
     ("mail", 3),
     ("state", 4),

@@ -22,6 +22,7 @@ mod operations;
 mod pages;
 mod password_hash;
 mod password_reset;
+mod rate_limits;
 mod routing;
 mod schema;
 mod search;

@@ -323,6 +323,22 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn the_sign_in_form_shares_the_per_ip_rate_limit_with_the_api(backend: Backend) {
+        let app = spawn_app_with(backend, |s| s.rate_limit_sign_in_per_minute = 2).await;
+        app.create_seed_customer().await;
+        let mut v = Visitor::new(&app);
+        assert_eq!(v.sign_in("jdoe@example.com", "wrong").await.status, 401);
+        assert!(signs_in_over_rest(&app, "jdoe@example.com", "Password1").await);
+        // The third sign-in from this client, on the page, is refused before it is tried.
+        let refused = v.sign_in("jdoe@example.com", "Password1").await;
+        assert_eq!(refused.status, 429);
+        assert!(refused.body.contains("Too Many Requests"), "{}", refused.body);
+        assert!(refused.set_cookies.iter().all(|c| !c.starts_with(customer_service::pages::SESSION_COOKIE)), "no session");
+        assert!(!signs_in_over_rest(&app, "jdoe@example.com", "Password1").await);
+    }
+}
+
+on_both_backends! {
     async fn validation_messages_sit_next_to_their_fields_and_nothing_is_written(backend: Backend) {
         let app = spawn_app(backend).await;
         let mut v = Visitor::new(&app);

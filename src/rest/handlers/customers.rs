@@ -3,20 +3,26 @@
 use crate::accounts::registration;
 use crate::auth::{Caller, StoreContext};
 use crate::error::{AppError, Phrase};
-use crate::rest::extract::{RequestInput, request_website, required_strings};
+use crate::ratelimit::Limit;
+use crate::rest::extract::{RequestInput, rate_limit, request_website, required_strings};
 use crate::rest::php::{to_string, top_level};
 use crate::rest::render as json;
 use crate::rest::wire::customer::{CustomerResponse, customer_param};
 use crate::state::AppState;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 /// `POST /V1/customers`
 pub async fn create_customer(
     state: web::Data<AppState>,
     caller: Caller,
     _store: StoreContext,
+    req: HttpRequest,
     body: RequestInput,
 ) -> Result<HttpResponse, AppError> {
+    // Anonymous sign-up is limited per client; an admin or integration creating accounts is not.
+    if matches!(caller, Caller::Guest | Caller::Customer(_)) {
+        rate_limit(&req, &state, Limit::SignUp)?;
+    }
     let input = body.0;
     let customer = customer_param(&input)?;
     let password = top_level(&input, "password")

@@ -7,8 +7,10 @@
 use crate::accounts::password;
 use crate::auth::StoreContext;
 use crate::error::AppError;
+use crate::ratelimit::Limit;
 use crate::rest::extract::{
-    RequestInput, client_ip, path_param, present_strings, request_website, required_strings,
+    RequestInput, client_ip, path_param, present_strings, rate_limit, request_website,
+    required_strings,
 };
 use crate::rest::php::to_int;
 use crate::rest::render as json;
@@ -24,13 +26,12 @@ pub async fn initiate_password_reset(
     req: HttpRequest,
     body: RequestInput,
 ) -> Result<HttpResponse, AppError> {
+    rate_limit(&req, &state, Limit::PasswordReset)?;
     let input = body.0;
     let [email, template] = required_strings(&input, ["email", "template"])?;
     let website_id = request_website(&state, &store, &input)?;
     // The peer address, not a forwarded header a client could forge.
-    let ip = client_ip(&req, &state.settings.trusted_proxies)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
+    let ip = client_ip(&req).map(|ip| ip.to_string()).unwrap_or_default();
     let sent = password::request_password_reset(&state, email, template, website_id, ip).await?;
     Ok(json::ok(&sent))
 }

@@ -6,17 +6,20 @@
 use crate::accounts::sign_in;
 use crate::auth::{AuthenticatedCustomer, StoreContext};
 use crate::error::AppError;
-use crate::rest::extract::{RequestInput, required_strings};
+use crate::ratelimit::Limit;
+use crate::rest::extract::{RequestInput, rate_limit, required_strings};
 use crate::rest::render as json;
 use crate::state::AppState;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 /// `POST /V1/integration/customer/token`
 pub async fn issue_customer_token(
     state: web::Data<AppState>,
     store: StoreContext,
+    req: HttpRequest,
     body: RequestInput,
 ) -> Result<HttpResponse, AppError> {
+    rate_limit(&req, &state, Limit::SignIn)?;
     let [username, password] = required_strings(&body.0, ["username", "password"])?;
     let website_id = store.account_website(&state.scopes);
     let token = sign_in::sign_in_customer(&state, website_id, username, password).await?;
@@ -26,8 +29,10 @@ pub async fn issue_customer_token(
 /// `POST /V1/integration/admin/token`: an admin user's bearer token.
 pub async fn issue_admin_token(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: RequestInput,
 ) -> Result<HttpResponse, AppError> {
+    rate_limit(&req, &state, Limit::SignIn)?;
     let [username, password] = required_strings(&body.0, ["username", "password"])?;
     let token = sign_in::sign_in_admin(&state, username, password).await?;
     Ok(json::ok(&token))
