@@ -31,6 +31,20 @@ pub enum DbConnection {
 
 pub type DbPool = r2d2::Pool<DbManager>;
 
+/// Runs a query written once on the concrete connection behind a `DbConnection`, for the hot
+/// paths. Diesel's `MultiConnection` renders a query's SQL text again on every execution (for
+/// the statement-cache key, for binding, and to check it may be cached: `str::replace` on
+/// every identifier), even when the prepared statement is cached; on the concrete connection
+/// a statically known query is looked up by type and only its parameters are bound.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $query,
+            $crate::db::DbConnection::Pg($c) => $query,
+        }
+    };
+}
+pub(crate) use on_backend;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
