@@ -235,9 +235,12 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .route("/graphql", web::get().to(crate::graphql::graphql))
             .route("/healthz", web::get().to(rest::handlers::health::healthz))
             .route("/readyz", web::get().to(rest::handlers::health::readyz))
-            .configure(rest::described)
             .service(rest_scope("/rest/V1"))
             .service(rest_scope("/rest/{store_code}/V1"))
+            // After the REST scopes: its `/rest/{store_code}/schema` is a regex that every
+            // REST call was matched against first (8.6 % of `GET /me`'s instructions). No
+            // REST path ends in `/schema` without `/V1`, so the order changes no answer.
+            .configure(rest::described)
             .configure(|cfg| {
                 if pages {
                     crate::pages::routes(cfg)

@@ -5,6 +5,7 @@
 pub mod acl;
 pub mod caller;
 pub mod legacy_hash;
+pub mod libcrypt;
 pub mod password;
 pub mod token;
 

@@ -1,9 +1,10 @@
-//! Password hashing with bcrypt, off the async workers and bounded: at most `hashing_threads`
+//! Password hashing with bcrypt (the system's libcrypt, `auth::libcrypt`), off the async workers and bounded: at most `hashing_threads`
 //! hashes run at once, on low-priority threads of their own, so a flood of sign-ins queues
 //! here instead of occupying the blocking threads and the cores the rest of the service needs.
 //! Magento-form hashes of imported accounts verify here too, at no less cost than a bcrypt one.
 
 use crate::auth::legacy_hash::{self, LegacyHash};
+use crate::auth::libcrypt;
 use crate::error::AppError;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
@@ -17,13 +18,13 @@ fn prehash(password: &str) -> String {
 
 /// Hashes on the current thread: for the command line, which has no async workers to spare.
 /// Request handlers use `Hasher`, which bounds and offloads the work.
-pub fn hash_blocking(password: &str, cost: u32) -> Result<String, bcrypt::BcryptError> {
-    bcrypt::hash(prehash(password), cost)
+pub fn hash_blocking(password: &str, cost: u32) -> Result<String, libcrypt::CryptError> {
+    libcrypt::bcrypt_hash(&prehash(password), cost)
 }
 
 /// Verifies on the current thread (command line and benchmarks).
 pub fn verify_blocking(password: &str, hash: &str) -> bool {
-    bcrypt::verify(prehash(password), hash).unwrap_or(false)
+    libcrypt::bcrypt_verify(&prehash(password), hash)
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -143,14 +144,14 @@ impl Hasher {
             let pre = prehash(&password);
             let dummy_verify = || {
                 let d = dummy.get_or_init(|| {
-                    bcrypt::hash(uuid::Uuid::new_v4().to_string(), cost)
+                    libcrypt::bcrypt_hash(&uuid::Uuid::new_v4().to_string(), cost)
                         .expect("bcrypt of a fixed-size input")
                 });
-                let _ = bcrypt::verify(&pre, d);
+                let _ = libcrypt::bcrypt_verify(&pre, d);
             };
             match hash {
                 Some(h) if legacy_hash::is_bcrypt(&h) => {
-                    if bcrypt::verify(&pre, &h).unwrap_or(false) {
+                    if libcrypt::bcrypt_verify(&pre, &h) {
                         PasswordCheck::Right
                     } else {
                         PasswordCheck::Wrong

@@ -32,6 +32,21 @@ pub enum DbConnection {
 
 pub type DbPool = r2d2::Pool<DbManager>;
 
+/// Runs a query written once on the concrete connection behind a `DbConnection`, for the hot
+/// paths. Diesel's `MultiConnection` renders a query's SQL text again on every execution (for
+/// the statement-cache key, for binding, and to check it may be cached: `str::replace` on
+/// every identifier), even when the prepared statement is cached; on the concrete connection
+/// a statically known query is looked up by type and only its parameters are bound.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $query,
+            $crate::db::DbConnection::Pg($c) => $query,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
@@ -313,13 +328,38 @@ pub struct Db {
 pub struct SqliteFile {
     path: std::path::PathBuf,
     identity: (u64, u64),
+    /// When the write lock was last taken by `/readyz` (ms after `epoch`; 0: never). A probe
+    /// that succeeded holds for `WRITE_PROBE_VALID`; a failed one is never remembered.
+    write_probed_at: std::sync::atomic::AtomicU64,
+    epoch: std::time::Instant,
 }
+
+/// How long a successful SQLite write probe stands for `/readyz`. Taking the write lock on
+/// every probe made `/readyz` under load a queue on SQLite's single writer lock; once a second
+/// keeps a read-only file noticed within a second, while the file identity is still checked
+/// and a connection still answers a query on every probe.
+const WRITE_PROBE_VALID: Duration = Duration::from_secs(1);
 
 impl SqliteFile {
     fn identity_of(path: &std::path::Path) -> std::io::Result<(u64, u64)> {
         use std::os::unix::fs::MetadataExt;
         let meta = std::fs::metadata(path)?;
         Ok((meta.dev(), meta.ino()))
+    }
+
+    /// Whether a write probe is due: none succeeded within `WRITE_PROBE_VALID`.
+    fn write_probe_due(&self) -> bool {
+        let at = self
+            .write_probed_at
+            .load(std::sync::atomic::Ordering::Relaxed);
+        at == 0
+            || self.epoch.elapsed().as_millis() as u64 >= at + WRITE_PROBE_VALID.as_millis() as u64
+    }
+
+    fn write_probe_passed(&self) {
+        let ms = (self.epoch.elapsed().as_millis() as u64).max(1);
+        self.write_probed_at
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn check(&self) -> Result<(), AppError> {
@@ -344,6 +384,8 @@ impl Db {
                     std::sync::Arc::new(SqliteFile {
                         path: path.clone(),
                         identity,
+                        write_probed_at: std::sync::atomic::AtomicU64::new(0),
+                        epoch: std::time::Instant::now(),
                     })
                 })
             }
@@ -423,19 +465,20 @@ impl Db {
 
     /// Whether the service can write, for `/readyz`. PostgreSQL: one round trip. SQLite: the
     /// database file is still the one opened at startup (deleted or replaced, the service
-    /// would go on writing into a file nobody will find again), and the write lock can be
-    /// taken (a read-only file refuses it).
+    /// would go on writing into a file nobody will find again) and a connection answers, on
+    /// every probe; and the write lock can be taken (a read-only file refuses it), at most
+    /// once per `WRITE_PROBE_VALID` while it succeeds (a failure is never remembered).
     pub async fn ready(&self) -> Result<(), AppError> {
-        if let Some(file) = &self.sqlite_file {
-            file.check()?;
+        let Some(file) = self.sqlite_file.clone() else {
+            return self.ping().await;
+        };
+        file.check()?;
+        if !file.write_probe_due() {
+            return self.ping().await;
         }
-        let sqlite = self.sqlite_file.is_some();
         self.run(move |conn| {
-            if sqlite {
-                conn.batch_execute("BEGIN IMMEDIATE; ROLLBACK;")?;
-            } else {
-                conn.batch_execute("SELECT 1")?;
-            }
+            conn.batch_execute("BEGIN IMMEDIATE; ROLLBACK;")?;
+            file.write_probe_passed();
             Ok(())
         })
         .await

@@ -182,8 +182,10 @@ pub fn find_live_token(
     now: NaiveDateTime,
     read: TokenRead,
 ) -> QueryResult<Option<LiveToken>> {
+    // On the concrete connection (`on_backend!`): through `DbConnection` every execution
+    // renders the SQL text again, three times, which was half of `GET /me`'s instructions.
     if read == TokenRead::Owner {
-        let row: Option<SelectedOwnerRow> = access_tokens::table
+        let row: Option<SelectedOwnerRow> = super::on_backend!(conn, |c| access_tokens::table
             .left_join(customers::table)
             .left_join(admin_users::table)
             .left_join(integrations::table)
@@ -202,8 +204,8 @@ pub fn find_live_token(
                 integrations::resources.nullable(),
                 integrations::revoked_at.nullable(),
             ))
-            .first(conn)
-            .optional()?;
+            .first(c)
+            .optional())?;
         return Ok(row.and_then(|(a, b, c, d, e, f, g, h, i, j)| {
             let row = TokenRow::from((a, b, c, d, e, f, g, h, i, j, None, None));
             owner_of(&row).map(|owner| LiveToken {
@@ -216,7 +218,7 @@ pub fn find_live_token(
     // `customers LEFT JOIN customer_addresses` (a full scan per request, seen in EXPLAIN QUERY
     // PLAN), while the flat form is three index lookups. No ORDER BY for the same reason; the
     // addresses are sorted below.
-    let rows: Vec<SelectedTokenRow> = access_tokens::table
+    let rows: Vec<SelectedTokenRow> = super::on_backend!(conn, |c| access_tokens::table
         .left_join(customers::table)
         .left_join(
             customer_addresses::table.on(customer_addresses::customer_id
@@ -244,7 +246,7 @@ pub fn find_live_token(
             Option::<CustomerRow>::as_select(),
             Option::<AddressRow>::as_select(),
         ))
-        .load(conn)?;
+        .load(c))?;
     let mut rows = rows.into_iter().map(TokenRow::from);
     let Some(mut first_row) = rows.next() else {
         return Ok(None);

@@ -171,40 +171,41 @@ const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// `RegionInterface`: all three keys are non-nullable in Magento, so they are always present.
 #[derive(Debug, Serialize)]
-pub struct RegionResponse {
-    pub region_code: Option<String>,
-    pub region: Option<String>,
+pub struct RegionResponse<'a> {
+    pub region_code: Option<&'a str>,
+    pub region: Option<&'a str>,
     pub region_id: i32,
 }
 
-/// `AddressInterface` as Magento renders it.
+/// `AddressInterface` as Magento renders it, borrowing the stored row (nothing is copied to
+/// render it).
 #[derive(Debug, Serialize)]
-pub struct AddressResponse {
+pub struct AddressResponse<'a> {
     pub id: i32,
     pub customer_id: i32,
-    pub region: RegionResponse,
+    pub region: RegionResponse<'a>,
     pub region_id: i32,
-    pub country_id: String,
-    pub street: Vec<String>,
+    pub country_id: &'a str,
+    pub street: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
+    pub company: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub telephone: Option<String>,
+    pub telephone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fax: Option<String>,
+    pub fax: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub postcode: Option<String>,
-    pub city: String,
-    pub firstname: String,
-    pub lastname: String,
+    pub postcode: Option<&'a str>,
+    pub city: &'a str,
+    pub firstname: &'a str,
+    pub lastname: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub middlename: Option<String>,
+    pub middlename: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
+    pub suffix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<String>,
+    pub vat_id: Option<&'a str>,
     /// Present only when true (Magento sets it only on the default address).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_shipping: Option<bool>,
@@ -220,7 +221,7 @@ pub struct CustomerExtensionResponse {
 /// `CustomerInterface` as Magento renders it. `confirmation` is never rendered: only its hash
 /// is stored, and the key is a secret sent by mail.
 #[derive(Debug, Serialize)]
-pub struct CustomerResponse {
+pub struct CustomerResponse<'a> {
     pub id: i32,
     pub group_id: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,37 +230,38 @@ pub struct CustomerResponse {
     pub default_shipping: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-    pub created_in: String,
+    pub created_in: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<String>,
-    pub email: String,
-    pub firstname: String,
-    pub lastname: String,
+    pub email: &'a str,
+    pub firstname: &'a str,
+    pub lastname: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub middlename: Option<String>,
+    pub middlename: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
+    pub suffix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<i16>,
     pub store_id: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub taxvat: Option<String>,
+    pub taxvat: Option<&'a str>,
     pub website_id: i32,
-    pub addresses: Vec<AddressResponse>,
+    pub addresses: Vec<AddressResponse<'a>>,
     pub disable_auto_group_change: i16,
     pub extension_attributes: CustomerExtensionResponse,
 }
 
-impl AddressResponse {
-    pub fn from_row(row: &AddressRow, customer: &CustomerRow) -> Self {
+impl<'a> AddressResponse<'a> {
+    pub fn from_row(row: &'a AddressRow, customer: &CustomerRow) -> Self {
         let region =
             AddressRegion::from_stored(row.region_id, &row.country_id, row.region.as_deref());
         let (region_code, region_name) = match &region {
             AddressRegion::None => (None, None),
-            AddressRegion::Listed(r) => (Some(r.code.to_owned()), Some(r.name.to_owned())),
-            AddressRegion::Text(t) => (Some(t.clone()), Some(t.clone())),
+            AddressRegion::Listed(r) => (Some(r.code), Some(r.name)),
+            // Free text: the stored column itself (what `from_stored` read it from).
+            AddressRegion::Text(_) => (row.region.as_deref(), row.region.as_deref()),
         };
         let is = |default: Option<i32>| (default == Some(row.entity_id)).then_some(true);
         Self {
@@ -271,33 +273,33 @@ impl AddressResponse {
                 region_id: region.id(),
             },
             region_id: region.id(),
-            country_id: row.country_id.clone(),
-            street: row.street.split('\n').map(str::to_owned).collect(),
-            company: row.company.clone(),
-            telephone: row.telephone.clone(),
-            fax: row.fax.clone(),
-            postcode: row.postcode.clone(),
-            city: row.city.clone(),
-            firstname: row.firstname.clone(),
-            lastname: row.lastname.clone(),
-            middlename: row.middlename.clone(),
-            prefix: row.prefix.clone(),
-            suffix: row.suffix.clone(),
-            vat_id: row.vat_id.clone(),
+            country_id: &row.country_id,
+            street: row.street.split('\n').collect(),
+            company: row.company.as_deref(),
+            telephone: row.telephone.as_deref(),
+            fax: row.fax.as_deref(),
+            postcode: row.postcode.as_deref(),
+            city: &row.city,
+            firstname: &row.firstname,
+            lastname: &row.lastname,
+            middlename: row.middlename.as_deref(),
+            prefix: row.prefix.as_deref(),
+            suffix: row.suffix.as_deref(),
+            vat_id: row.vat_id.as_deref(),
             default_shipping: is(customer.default_shipping),
             default_billing: is(customer.default_billing),
         }
     }
 }
 
-impl CustomerResponse {
+impl<'a> CustomerResponse<'a> {
     /// Renders a stored customer. Addresses: the default shipping address first, then the rest
     /// in id order (Magento's `Customer::getDataModel`).
-    pub fn from_account(account: &Account) -> Self {
+    pub fn from_account(account: &'a Account) -> Self {
         Self::from_rows(&account.customer, &account.addresses)
     }
 
-    fn from_rows(customer: &CustomerRow, addresses: &[AddressRow]) -> Self {
+    fn from_rows(customer: &'a CustomerRow, addresses: &'a [AddressRow]) -> Self {
         let mut rendered: Vec<AddressResponse> = addresses
             .iter()
             .map(|a| AddressResponse::from_row(a, customer))
@@ -310,17 +312,17 @@ impl CustomerResponse {
             default_shipping: customer.default_shipping.map(|id| id.to_string()),
             created_at: customer.created_at.format(TIME_FORMAT).to_string(),
             updated_at: customer.updated_at.format(TIME_FORMAT).to_string(),
-            created_in: customer.created_in.clone(),
+            created_in: &customer.created_in,
             dob: customer.dob.map(|d| d.format("%Y-%m-%d").to_string()),
-            email: customer.email.clone(),
-            firstname: customer.firstname.clone(),
-            lastname: customer.lastname.clone(),
-            middlename: customer.middlename.clone(),
-            prefix: customer.prefix.clone(),
-            suffix: customer.suffix.clone(),
+            email: &customer.email,
+            firstname: &customer.firstname,
+            lastname: &customer.lastname,
+            middlename: customer.middlename.as_deref(),
+            prefix: customer.prefix.as_deref(),
+            suffix: customer.suffix.as_deref(),
             gender: customer.gender,
             store_id: customer.store_id,
-            taxvat: customer.taxvat.clone(),
+            taxvat: customer.taxvat.as_deref(),
             website_id: customer.website_id,
             addresses: rendered,
             disable_auto_group_change: customer.disable_auto_group_change,
