@@ -6,6 +6,7 @@
 pub mod addresses;
 pub mod back_office;
 pub mod migration;
+pub mod newsletter;
 pub mod password;
 pub mod placement;
 pub mod profile;

@@ -5,6 +5,7 @@
 pub mod addresses;
 pub mod back_office;
 pub mod customers;
+pub mod newsletter;
 pub mod password_resets;
 pub mod schema;
 pub mod scopes;

@@ -190,8 +190,22 @@ pub async fn graphql(
     if !errors.is_empty() {
         out.insert("errors".into(), Value::Array(errors.clone()));
     }
-    if let Some(data) = rendered.get("data") {
-        out.insert("data".into(), data.clone());
+    match rendered.get("data") {
+        Some(Value::Null) | None => {
+            // async-graphql drops all of a mutation's data when one of its fields fails;
+            // webonyx nulls the failed (nullable) fields. Errors without a path never reached
+            // execution (syntax, validation): webonyx then sends no `data` at all.
+            let failed: Option<Map<String, Value>> = errors
+                .iter()
+                .map(|e| e["path"][0].as_str().map(|k| (k.to_owned(), Value::Null)))
+                .collect();
+            if let Some(failed) = failed.filter(|f| !f.is_empty()) {
+                out.insert("data".into(), Value::Object(failed));
+            }
+        }
+        Some(data) => {
+            out.insert("data".into(), data.clone());
+        }
     }
     crate::rest::render::respond(status_of(&errors), &Value::Object(out))
 }

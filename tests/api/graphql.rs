@@ -44,7 +44,7 @@ impl TestApp {
 }
 
 /// The single error of a reply: (HTTP status, message, category).
-fn only_error(reply: &Reply) -> (u16, String, String) {
+pub fn only_error(reply: &Reply) -> (u16, String, String) {
     let errors = reply.body["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("no errors: {:?}", reply.body));
@@ -59,7 +59,7 @@ fn only_error(reply: &Reply) -> (u16, String, String) {
     )
 }
 
-fn err(status: u16, message: &str, category: &str) -> (u16, String, String) {
+pub fn err(status: u16, message: &str, category: &str) -> (u16, String, String) {
     (status, message.to_owned(), category.to_owned())
 }
 

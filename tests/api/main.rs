@@ -11,6 +11,7 @@ mod confirmation;
 mod customers;
 mod directory;
 mod graphql;
+mod graphql_account;
 mod health;
 mod import;
 mod layers;

@@ -63,6 +63,7 @@ on_both_backends! {
                 ("password_reset_requests", declared_columns(password_reset_requests::table.select(password_reset_requests::all_columns))),
                 ("admin_users", declared_columns(admin_users::table.select(admin_users::all_columns))),
                 ("integrations", declared_columns(integrations::table.select(integrations::all_columns))),
+                ("newsletter_subscribers", declared_columns(newsletter_subscribers::table.select(newsletter_subscribers::all_columns))),
             ];
             for (table, columns) in declared {
                 assert_eq!(database_columns(conn, table), columns, "{table}");
@@ -89,8 +90,8 @@ on_both_backends! {
                 DbConnection::Pg(c) => (c.revert_all_migrations(PG).unwrap().len(), c.run_pending_migrations(PG).unwrap().len()),
                 DbConnection::Sqlite(c) => (c.revert_all_migrations(SQLITE).unwrap().len(), c.run_pending_migrations(SQLITE).unwrap().len()),
             };
-            assert_eq!(reverted, 5);
-            assert_eq!(reapplied, 5);
+            assert_eq!(reverted, 6);
+            assert_eq!(reapplied, 6);
             Ok(())
         }).await.unwrap();
     }
