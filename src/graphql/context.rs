@@ -165,6 +165,28 @@ fn php_int(text: &str) -> i32 {
     i32::try_from(value).unwrap_or(if negative { i32::MIN } else { i32::MAX })
 }
 
+/// CustomerGraphQl's ValidateCustomerData: a required attribute sent empty (PHP's `== ''`:
+/// an empty string) is refused, every such label in attribute order.
+pub fn check_required(
+    first: Option<&str>,
+    last: Option<&str>,
+    email: Option<&str>,
+) -> GqlResult<()> {
+    let missing: Vec<&str> = [("First Name", first), ("Last Name", last), ("Email", email)]
+        .into_iter()
+        .filter(|(_, value)| *value == Some(""))
+        .map(|(label, _)| label)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(input_error(format!(
+            "Required parameters are missing: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
 pub fn check_gender(gender: Option<i32>) -> GqlResult<()> {
     match gender {
         Some(g) if !(1..=3).contains(&g) => {

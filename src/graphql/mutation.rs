@@ -3,7 +3,8 @@
 
 use super::context::{
     GqlResult, RequestContext, address_access, address_access_v2, address_id_of_uid, check_gender,
-    check_region, customer_of, error, from_app, input_error, load_customer, request, website_of,
+    check_region, check_required, customer_of, error, from_app, input_error, load_customer,
+    request, website_of,
 };
 use super::types::*;
 use crate::accounts::{
@@ -24,6 +25,11 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
     {
         return Err(input_error("\"input\" value should be specified"));
     }
+    check_required(
+        input.firstname.as_deref(),
+        input.lastname.as_deref(),
+        input.email.as_deref(),
+    )?;
     if let Some(email) = &input.email
         && Email::parse(email).is_err()
     {
@@ -161,6 +167,11 @@ impl MutationRoot {
         if input.is_empty() && password.is_none() {
             return Err(input_error("\"input\" value should be specified"));
         }
+        check_required(
+            input.firstname.as_deref(),
+            input.lastname.as_deref(),
+            input.email.as_deref(),
+        )?;
         check_gender(input.gender)?;
         let r = request(ctx);
         if let Some(email) = input.email.take() {
@@ -189,6 +200,7 @@ impl MutationRoot {
         input: CustomerUpdateInput,
     ) -> GqlResult<Option<CustomerOutput>> {
         let owner = customer_of(ctx)?;
+        check_required(input.firstname.as_deref(), input.lastname.as_deref(), None)?;
         check_gender(input.gender)?;
         let given = CustomerInput::from(input).into_domain();
         let customer = update(request(ctx), owner.customer_id, given).await?;
@@ -301,6 +313,9 @@ impl MutationRoot {
         ctx: &Context<'_>,
         email: String,
     ) -> GqlResult<Option<bool>> {
+        if email.is_empty() {
+            return Err(input_error("You must specify an email address."));
+        }
         if Email::parse(&email).is_err() {
             return Err(input_error("The email address has an invalid format."));
         }

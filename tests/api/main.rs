@@ -12,6 +12,7 @@ mod customers;
 mod directory;
 mod graphql;
 mod graphql_account;
+mod graphql_errors;
 mod health;
 mod import;
 mod layers;
