@@ -7,6 +7,7 @@ pub mod addresses;
 pub mod back_office;
 pub mod groups;
 pub mod migration;
+pub mod newsletter;
 pub mod password;
 pub mod placement;
 pub mod profile;

@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod back_office;
 pub mod customers;
 pub mod groups;
+pub mod newsletter;
 pub mod password_resets;
 pub mod schema;
 pub mod scopes;

@@ -174,6 +174,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    newsletter_subscribers (subscriber_id) {
+        subscriber_id -> Integer,
+        website_id -> Integer,
+        store_id -> Integer,
+        email -> Text,
+        email_normalized -> Text,
+        status -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(access_tokens -> admin_users (admin_id));
 diesel::joinable!(access_tokens -> integrations (integration_id));
@@ -193,4 +205,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_reset_requests,
     admin_users,
     integrations,
+    newsletter_subscribers,
 );

@@ -141,6 +141,73 @@ pub fn address_access(e: AddressAccess, address_id: i32) -> async_graphql::Error
     }
 }
 
+/// The same refusals for the uid-addressed mutations (`...AddressV2`), which never name the id.
+pub fn address_access_v2(e: AddressAccess) -> async_graphql::Error {
+    match e {
+        AddressAccess::Missing => error(
+            "graphql-no-such-entity",
+            "Could not find an address with the specified ID",
+        ),
+        AddressAccess::NotOwned => error(
+            "graphql-authorization",
+            "Current customer does not have permission to get address with the specified ID",
+        ),
+        AddressAccess::IsDefault(kind) => input_error(format!(
+            "Customer Address with the specified ID is set as default {kind} address and can not be deleted"
+        )),
+    }
+}
+
+/// Magento's `Uid::decode` followed by PHP's `(int)` cast: a uid must be canonical base64
+/// (`base64_encode(base64_decode($uid, true)) === $uid`), and its text counts as the leading
+/// integer it starts with (0 when none, which matches no address).
+pub fn address_id_of_uid(uid: &str) -> GqlResult<i32> {
+    let decoded = super::types::base64_decode(uid)
+        .filter(|bytes| super::types::base64_encode(bytes) == uid)
+        .ok_or_else(|| input_error(format!("Value of uid \"{uid}\" is incorrect.")))?;
+    Ok(php_int(&String::from_utf8_lossy(&decoded)))
+}
+
+/// PHP's `(int)` of a string: optional leading whitespace and sign, then digits; saturating.
+fn php_int(text: &str) -> i32 {
+    let text = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let value = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |n, d| {
+            (n * 10 + i64::from(d - b'0')).min(i64::from(i32::MAX) + 1)
+        });
+    let value = if negative { -value } else { value };
+    i32::try_from(value).unwrap_or(if negative { i32::MIN } else { i32::MAX })
+}
+
+/// CustomerGraphQl's ValidateCustomerData: a required attribute sent empty (PHP's `== ''`:
+/// an empty string) is refused, every such label in attribute order.
+pub fn check_required(
+    first: Option<&str>,
+    last: Option<&str>,
+    email: Option<&str>,
+) -> GqlResult<()> {
+    let missing: Vec<&str> = [("First Name", first), ("Last Name", last), ("Email", email)]
+        .into_iter()
+        .filter(|(_, value)| *value == Some(""))
+        .map(|(label, _)| label)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(input_error(format!(
+            "Required parameters are missing: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
 pub fn check_gender(gender: Option<i32>) -> GqlResult<()> {
     match gender {
         Some(g) if !(1..=3).contains(&g) => {
@@ -184,4 +251,23 @@ pub async fn customer_group(
         .await
         .map_err(from_app)?;
     Ok(super::types::CustomerGroupStorefront::from_row(&group))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{address_id_of_uid, php_int};
+
+    #[test]
+    fn uids_decode_as_magentos_uid_then_phps_int_cast() {
+        assert_eq!(address_id_of_uid("MTI=").unwrap(), 12);
+        // base64 of "12abc": PHP's (int) keeps the leading number.
+        assert_eq!(address_id_of_uid("MTJhYmM=").unwrap(), 12);
+        // base64 of "abc": no number, 0.
+        assert_eq!(address_id_of_uid("YWJj").unwrap(), 0);
+        // Not canonical base64 (missing padding), not base64 at all.
+        assert!(address_id_of_uid("MTI").is_err());
+        assert!(address_id_of_uid("@@").is_err());
+        assert_eq!(php_int(" -7x"), -7);
+        assert_eq!(php_int("99999999999"), i32::MAX);
+    }
 }

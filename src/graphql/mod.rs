@@ -9,6 +9,7 @@ pub mod graphiql;
 pub mod mutation;
 pub mod query;
 pub mod types;
+pub mod wording;
 
 use crate::auth::{StoreContext, TokenRead, resolve_caller};
 use crate::state::AppState;
@@ -42,6 +43,44 @@ fn errors_only(status: StatusCode, message: &str, category: &str) -> HttpRespons
         status,
         &json!({"errors": [{"message": message, "extensions": {"category": category}}]}),
     )
+}
+
+/// A webonyx SyntaxError as Magento's controller answers it: 400, the location, no category.
+fn syntax_error(description: &str, line: usize, column: usize) -> HttpResponse {
+    crate::rest::render::respond(
+        StatusCode::BAD_REQUEST,
+        &json!({"errors": [{"message": format!("Syntax Error: {description}"),
+            "locations": [{"line": line, "column": column}]}]}),
+    )
+}
+
+/// webonyx's parser message for a document async-graphql's parser refused at `pos`: at the
+/// end, a name was expected (an unclosed selection set, the common case); elsewhere the
+/// token found there was unexpected.
+fn parse_failure(query: &str, pos: async_graphql::Pos) -> String {
+    let offset: usize = query
+        .split_inclusive('\n')
+        .take(pos.line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + pos.column.saturating_sub(1);
+    let rest = query.get(offset..).unwrap_or("").trim_start();
+    let Some(first) = rest.chars().next() else {
+        return "Expected Name, found <EOF>".to_owned();
+    };
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '-')
+        .collect();
+    if first.is_ascii_alphabetic() || first == '_' {
+        format!("Unexpected Name \"{word}\"")
+    } else if first.is_ascii_digit() || first == '-' {
+        format!("Unexpected Int \"{word}\"")
+    } else if first == '"' {
+        "Unexpected String".to_owned()
+    } else {
+        format!("Unexpected {first}")
+    }
 }
 
 /// Magento 2.4.8's status rule: 401 when an error is an authentication error, 403 for
@@ -114,28 +153,29 @@ pub async fn graphql(
         if let Some(vars) = text("variables").filter(|v| !v.is_empty()) {
             match serde_json::from_str::<Value>(&vars) {
                 Ok(v) => r = r.variables(async_graphql::Variables::from_json(v)),
-                Err(_) => {
-                    return errors_only(
-                        StatusCode::BAD_REQUEST,
-                        "Unable to unserialize value.",
-                        "graphql-input",
-                    );
-                }
+                Err(_) => return syntax_error("Unable to parse the variables.", 1, 1),
             }
         }
         r
     } else {
         match serde_json::from_slice::<async_graphql::Request>(&body) {
             Ok(r) => r,
-            Err(_) => {
-                return errors_only(
-                    StatusCode::BAD_REQUEST,
-                    "Unable to unserialize value.",
-                    "graphql-input",
-                );
-            }
+            Err(_) => return syntax_error("Unable to parse the request.", 1, 1),
         }
     };
+    // Magento parses the document before anything else: a syntax error is a 400.
+    let document = match async_graphql::parser::parse_query(&request.query) {
+        Ok(doc) => Some(doc),
+        Err(async_graphql::parser::Error::Syntax { start, .. }) => {
+            return syntax_error(
+                &parse_failure(&request.query, start),
+                start.line,
+                start.column,
+            );
+        }
+        Err(_) => None,
+    };
+    let variables = serde_json::to_value(&request.variables).unwrap_or(Value::Null);
 
     // The `Store` header picks the store view, as in Magento.
     let code = req
@@ -186,16 +226,58 @@ pub async fn graphql(
     let rendered = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
     // Magento's key order: errors first, then data.
     let mut out = Map::new();
-    let errors = rendered
+    let mut errors = rendered
         .get("errors")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    // Errors without a category come from async-graphql itself (validation, variables):
+    // webonyx's wording, no path, and no data, as webonyx answers a request it refused.
+    let refused = errors.iter().any(|e| e.get("extensions").is_none());
+    if refused {
+        let wording = wording::Request {
+            document: document.as_ref(),
+            variables: &variables,
+        };
+        errors.retain_mut(|e| {
+            if e.get("extensions").is_some() {
+                return true;
+            }
+            let at = e["locations"][0]["line"]
+                .as_u64()
+                .zip(e["locations"][0]["column"].as_u64())
+                .map(|(l, c)| (l as usize, c as usize));
+            let message = e["message"].as_str().unwrap_or_default();
+            let Some(reworded) = wording::reword(message, at, &wording) else {
+                return false;
+            };
+            e["message"] = Value::String(reworded);
+            if let Some(map) = e.as_object_mut() {
+                map.remove("path");
+            }
+            true
+        });
+    }
     if !errors.is_empty() {
         out.insert("errors".into(), Value::Array(errors.clone()));
     }
-    if let Some(data) = rendered.get("data") {
-        out.insert("data".into(), data.clone());
+    match rendered.get("data") {
+        _ if refused => {}
+        Some(Value::Null) | None => {
+            // async-graphql drops all of a mutation's data when one of its fields fails;
+            // webonyx nulls the failed (nullable) fields. Errors without a path never reached
+            // execution (syntax, validation): webonyx then sends no `data` at all.
+            let failed: Option<Map<String, Value>> = errors
+                .iter()
+                .map(|e| e["path"][0].as_str().map(|k| (k.to_owned(), Value::Null)))
+                .collect();
+            if let Some(failed) = failed.filter(|f| !f.is_empty()) {
+                out.insert("data".into(), Value::Object(failed));
+            }
+        }
+        Some(data) => {
+            out.insert("data".into(), data.clone());
+        }
     }
     let mut response = crate::rest::render::respond(status_of(&errors), &Value::Object(out));
     let retry_after = context.retry_after.load(Ordering::Relaxed);

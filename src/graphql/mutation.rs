@@ -2,11 +2,14 @@
 //! `accounts` function and renders the result.
 
 use super::context::{
-    GqlResult, RequestContext, address_access, check_gender, check_region, customer_of, error,
-    from_app, input_error, load_customer, request, throttle, website_of,
+    GqlResult, RequestContext, address_access, address_access_v2, address_id_of_uid, check_gender,
+    check_region, check_required, customer_of, error, from_app, input_error, load_customer,
+    request, throttle, website_of,
 };
 use super::types::*;
-use crate::accounts::{EntityId, SaveMode, addresses, password, profile, registration, sign_in};
+use crate::accounts::{
+    EntityId, SaveMode, addresses, newsletter, password, profile, registration, sign_in,
+};
 use crate::auth::Caller;
 use crate::domain::{customer::CustomerInput as DomainCustomer, email::Email};
 use crate::error::AppError;
@@ -27,6 +30,11 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
     {
         return Err(input_error("\"input\" value should be specified"));
     }
+    check_required(
+        input.firstname.as_deref(),
+        input.lastname.as_deref(),
+        input.email.as_deref(),
+    )?;
     if let Some(email) = &input.email
         && Email::parse(email).is_err()
     {
@@ -67,6 +75,25 @@ async fn update(
         &account,
         r.state.settings.confirmation_required,
     ))
+}
+
+/// Changes one of the customer's addresses; `refused` words a refusal as the calling mutation.
+async fn change_address(
+    r: &RequestContext,
+    customer_id: i32,
+    address_id: i32,
+    input: &CustomerAddressInput,
+    refused: impl FnOnce(crate::accounts::AddressAccess) -> async_graphql::Error,
+) -> GqlResult<Option<CustomerAddress>> {
+    check_region(input)?;
+    let saved = addresses::update_own_address(&r.state, customer_id, address_id, input.to_domain())
+        .await
+        .map_err(from_app)?
+        .map_err(refused)?;
+    Ok(Some(CustomerAddress::from_row(
+        &saved.address,
+        &saved.customer,
+    )))
 }
 
 #[Object(name = "Mutation")]
@@ -146,6 +173,11 @@ impl MutationRoot {
         if input.is_empty() && password.is_none() {
             return Err(input_error("\"input\" value should be specified"));
         }
+        check_required(
+            input.firstname.as_deref(),
+            input.lastname.as_deref(),
+            input.email.as_deref(),
+        )?;
         check_gender(input.gender)?;
         let r = request(ctx);
         if let Some(email) = input.email.take() {
@@ -174,6 +206,7 @@ impl MutationRoot {
         input: CustomerUpdateInput,
     ) -> GqlResult<Option<CustomerOutput>> {
         let owner = customer_of(ctx)?;
+        check_required(input.firstname.as_deref(), input.lastname.as_deref(), None)?;
         check_gender(input.gender)?;
         let given = CustomerInput::from(input).into_domain();
         let customer = update(request(ctx), owner.customer_id, given).await?;
@@ -262,17 +295,10 @@ impl MutationRoot {
     ) -> GqlResult<Option<CustomerAddress>> {
         let owner = customer_of(ctx)?;
         let input = input.unwrap_or_default();
-        check_region(&input)?;
-        let r = request(ctx);
-        let saved =
-            addresses::update_own_address(&r.state, owner.customer_id, id, input.to_domain())
-                .await
-                .map_err(from_app)?
-                .map_err(|access| address_access(access, id))?;
-        Ok(Some(CustomerAddress::from_row(
-            &saved.address,
-            &saved.customer,
-        )))
+        change_address(request(ctx), owner.customer_id, id, &input, |access| {
+            address_access(access, id)
+        })
+        .await
     }
 
     /// Deletes one of the signed-in customer's addresses; a default address cannot be deleted.
@@ -294,6 +320,9 @@ impl MutationRoot {
         email: String,
     ) -> GqlResult<Option<bool>> {
         throttle(request(ctx), Limit::PasswordReset)?;
+        if email.is_empty() {
+            return Err(input_error("You must specify an email address."));
+        }
         if Email::parse(&email).is_err() {
             return Err(input_error("The email address has an invalid format."));
         }
@@ -342,5 +371,143 @@ impl MutationRoot {
         .await
         .map_err(from_app)?;
         Ok(Some(true))
+    }
+
+    /// Deletes the signed-in customer's account (its addresses and tokens go with it).
+    #[graphql(name = "deleteCustomer")]
+    async fn delete_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {
+        let owner = customer_of(ctx)?;
+        let r = request(ctx);
+        // Magento loads the customer first: a locked account is refused.
+        load_customer(r, owner.customer_id).await?;
+        profile::delete_customer(&r.state, EntityId::from(owner.customer_id))
+            .await
+            .map_err(from_app)?;
+        Ok(Some(true))
+    }
+
+    /// Confirms an account with the mailed key.
+    #[graphql(name = "confirmEmail")]
+    async fn confirm_email(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmEmailInput,
+    ) -> GqlResult<Option<CustomerOutput>> {
+        if Email::parse(&input.email).is_err() {
+            return Err(input_error("Email is invalid"));
+        }
+        let r = request(ctx);
+        let account = registration::activate_by_email(
+            &r.state,
+            website_of(r),
+            &input.email,
+            input.confirmation_key,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Input(p) | AppError::AlreadyExists(p) => input_error(p.render()),
+            other => from_app(other),
+        })?;
+        Ok(Some(CustomerOutput {
+            customer: Customer::from_account(&account, r.state.settings.confirmation_required),
+        }))
+    }
+
+    /// Mails a new confirmation link.
+    #[graphql(name = "resendConfirmationEmail")]
+    async fn resend_confirmation_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> GqlResult<Option<bool>> {
+        if Email::parse(&email).is_err() {
+            return Err(input_error("Email address is not valid"));
+        }
+        let r = request(ctx);
+        let sent = registration::resend_confirmation(&r.state, email, website_of(r), None)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => {
+                    input_error("There is no user registered with that email address.")
+                }
+                AppError::Input(p) => input_error(p.render()),
+                other => from_app(other),
+            })?;
+        if !sent {
+            return Err(input_error(
+                "There was an error when sending the confirmation email",
+            ));
+        }
+        Ok(Some(true))
+    }
+
+    /// Changes one of the signed-in customer's addresses, named by its uid.
+    #[graphql(name = "updateCustomerAddressV2")]
+    async fn update_customer_address_v2(
+        &self,
+        ctx: &Context<'_>,
+        uid: async_graphql::ID,
+        input: Option<CustomerAddressInput>,
+    ) -> GqlResult<Option<CustomerAddress>> {
+        let owner = customer_of(ctx)?;
+        if uid.is_empty() {
+            return Err(input_error("Address \"uid\" value must be specified"));
+        }
+        let Some(input) = input.filter(|i| !i.is_empty()) else {
+            return Err(input_error("\"input\" value must be specified"));
+        };
+        let id = address_id_of_uid(&uid)?;
+        change_address(
+            request(ctx),
+            owner.customer_id,
+            id,
+            &input,
+            address_access_v2,
+        )
+        .await
+    }
+
+    /// Deletes one of the signed-in customer's addresses, named by its uid; a default address
+    /// cannot be deleted.
+    #[graphql(name = "deleteCustomerAddressV2")]
+    async fn delete_customer_address_v2(
+        &self,
+        ctx: &Context<'_>,
+        uid: async_graphql::ID,
+    ) -> GqlResult<Option<bool>> {
+        let owner = customer_of(ctx)?;
+        if uid.is_empty() {
+            return Err(input_error("Address \"uid\" value must be specified"));
+        }
+        let id = address_id_of_uid(&uid)?;
+        addresses::delete_own_address(&request(ctx).state, owner.customer_id, id)
+            .await
+            .map_err(from_app)?
+            .map_err(address_access_v2)?;
+        Ok(Some(true))
+    }
+
+    /// Subscribes an e-mail to the store's newsletter (a guest's, or the signed-in customer's).
+    #[graphql(name = "subscribeEmailToNewsletter")]
+    async fn subscribe_email_to_newsletter(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> GqlResult<Option<SubscribeEmailToNewsletterOutput>> {
+        let r = request(ctx);
+        // A token of another website counts as no customer, as Magento's context has it.
+        let customer_id = customer_of(ctx).ok().map(|owner| owner.customer_id);
+        let status = newsletter::subscribe_email(
+            &r.state,
+            customer_id,
+            &email,
+            r.store.store_id,
+            website_of(r),
+        )
+        .await
+        .map_err(from_app)?;
+        Ok(Some(SubscribeEmailToNewsletterOutput {
+            status: Some(status.into()),
+        }))
     }
 }

@@ -93,6 +93,12 @@ impl QueryRoot {
         Some(Currency::of(&request(ctx).state.settings.store_currency))
     }
 
+    /// reCAPTCHA v3 settings for storefront forms: never configured here.
+    #[graphql(name = "recaptchaV3Config")]
+    async fn recaptcha_v3_config(&self) -> Option<ReCaptchaConfigurationV3> {
+        Some(ReCaptchaConfigurationV3::not_configured())
+    }
+
     /// The allowed countries with their regions.
     async fn countries(&self) -> Option<Vec<Option<Country>>> {
         Some(

@@ -5,7 +5,7 @@ use crate::accounts::storefront::{self, StoreView};
 use crate::db::customers::{Account, AddressRow, CustomerRow};
 use crate::directory::{self, Country as DirectoryCountry};
 use crate::domain::address::{AddressInput, AddressRegion, RegionInput};
-use async_graphql::{ComplexObject, Context, Enum, InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Interface, SimpleObject};
 
 include!(concat!(env!("OUT_DIR"), "/country_code_enum.rs"));
 
@@ -24,7 +24,7 @@ pub struct CustomerAddressRegion {
 }
 
 #[derive(SimpleObject, Clone, Debug)]
-#[graphql(rename_fields = "snake_case")]
+#[graphql(rename_fields = "snake_case", complex)]
 pub struct CustomerAddress {
     pub id: Option<i32>,
     /// Always null, as in Magento.
@@ -94,6 +94,191 @@ pub struct Customer {
     /// Whether the account's e-mail is confirmed (or needs no confirmation): magento2-pwa's
     /// field, read by PWA Studio's sign-up form.
     pub is_confirmed: Option<bool>,
+}
+
+#[ComplexObject(rename_fields = "snake_case")]
+impl Customer {
+    /// The customer's addresses, a page at a time (Magento's `addressesV2`, ordered by id).
+    #[graphql(name = "addressesV2")]
+    async fn addresses_v2(
+        &self,
+        #[graphql(name = "currentPage", default = 1)] current_page: Option<i32>,
+        #[graphql(name = "pageSize", default = 5)] page_size: Option<i32>,
+    ) -> async_graphql::Result<Option<CustomerAddresses>> {
+        let all: Vec<CustomerAddress> =
+            self.addresses.iter().flatten().flatten().cloned().collect();
+        CustomerAddresses::page(all, current_page, page_size).map(Some)
+    }
+
+    /// No customer attributes are user-defined here: always an empty list.
+    async fn custom_attributes(
+        &self,
+        #[graphql(name = "attributeCodes")] _attribute_codes: Option<Vec<async_graphql::ID>>,
+    ) -> Option<Vec<Option<AttributeValueInterface>>> {
+        Some(Vec::new())
+    }
+
+    /// Name of the customer group assigned to the customer (Magento shares it:
+    /// `graphql_share_customer_group` is on).
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> super::context::GqlResult<Option<CustomerGroupStorefront>> {
+        super::context::customer_group(ctx, self.customer_group_id)
+            .await
+            .map(Some)
+    }
+}
+
+#[ComplexObject(rename_fields = "snake_case")]
+impl CustomerAddress {
+    /// No address attributes are user-defined here: always an empty list.
+    #[graphql(name = "custom_attributesV2")]
+    async fn custom_attributes_v2(
+        &self,
+        #[graphql(name = "attributeCodes")] _attribute_codes: Option<Vec<async_graphql::ID>>,
+    ) -> Vec<AttributeValueInterface> {
+        Vec::new()
+    }
+}
+
+/// Magento's `SearchResultPageInfo`.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct SearchResultPageInfo {
+    pub page_size: Option<i32>,
+    pub current_page: Option<i32>,
+    pub total_pages: Option<i32>,
+}
+
+/// Magento's `CustomerAddresses` (one page of `addressesV2`).
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddresses {
+    pub items: Option<Vec<Option<CustomerAddress>>>,
+    pub page_info: Option<SearchResultPageInfo>,
+    pub total_count: Option<i32>,
+}
+
+impl CustomerAddresses {
+    /// Magento's rules (ValidateAddressRequest, then the address collection): sizes below 1 are
+    /// refused; a page past the last one shows the last page's items (a Magento collection
+    /// clamps its page) while `current_page` reports the page asked for.
+    pub fn page(
+        mut all: Vec<CustomerAddress>,
+        current_page: Option<i32>,
+        page_size: Option<i32>,
+    ) -> async_graphql::Result<Self> {
+        let (current_page, page_size) = (current_page.unwrap_or(1), page_size.unwrap_or(5));
+        if page_size < 1 {
+            return Err(super::context::input_error(
+                "pageSize value must be greater than 0.",
+            ));
+        }
+        if current_page < 1 {
+            return Err(super::context::input_error(
+                "currentPage value must be greater than 0.",
+            ));
+        }
+        all.sort_by_key(|a| a.id);
+        let total = all.len();
+        let size = usize::try_from(page_size).unwrap_or(usize::MAX);
+        let last_page = total.div_ceil(size).max(1);
+        let page = usize::try_from(current_page).unwrap_or(1).min(last_page);
+        let items = all
+            .into_iter()
+            .skip((page - 1).saturating_mul(size))
+            .take(size)
+            .map(Some)
+            .collect();
+        let total_pages = i32::try_from(total.div_ceil(size)).unwrap_or(i32::MAX);
+        let total = i32::try_from(total).unwrap_or(i32::MAX);
+        Ok(Self {
+            items: Some(items),
+            page_info: Some(SearchResultPageInfo {
+                page_size: Some(page_size),
+                current_page: Some(current_page),
+                total_pages: Some(total_pages),
+            }),
+            total_count: Some(total),
+        })
+    }
+}
+
+/// EavGraphQl's attribute value with a plain value.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AttributeValue {
+    pub uid: async_graphql::ID,
+    pub code: String,
+    pub value: String,
+}
+
+/// EavGraphQl's selected option of a select or multiselect attribute.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AttributeSelectedOption {
+    pub uid: async_graphql::ID,
+    pub label: String,
+    pub value: String,
+}
+
+#[expect(
+    clippy::duplicated_attributes,
+    reason = "two interface fields of the same type read as duplicates to clippy"
+)]
+#[derive(Interface, Clone, Debug)]
+#[graphql(
+    field(name = "uid", ty = "&async_graphql::ID"),
+    field(name = "label", ty = "&String"),
+    field(name = "value", ty = "&String")
+)]
+pub enum AttributeSelectedOptionInterface {
+    AttributeSelectedOption(AttributeSelectedOption),
+}
+
+/// EavGraphQl's attribute value of a select or multiselect attribute.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct AttributeSelectedOptions {
+    pub uid: async_graphql::ID,
+    pub code: String,
+    pub selected_options: Vec<AttributeSelectedOptionInterface>,
+}
+
+/// EavGraphQl's `AttributeValueInterface`: what `custom_attributes` lists.
+#[derive(Interface, Clone, Debug)]
+#[graphql(
+    field(name = "uid", ty = "&async_graphql::ID"),
+    field(name = "code", ty = "&String")
+)]
+pub enum AttributeValueInterface {
+    AttributeValue(AttributeValue),
+    AttributeSelectedOptions(AttributeSelectedOptions),
+}
+
+/// EavGraphQl's `AttributeInputSelectedOption`.
+#[derive(InputObject, Clone, Debug)]
+pub struct AttributeInputSelectedOption {
+    pub uid: async_graphql::ID,
+    pub value: String,
+}
+
+/// EavGraphQl's `AttributeValueInput`. No attribute here is user-defined, and Magento's data
+/// objects drop custom attributes whose code is not an attribute of the entity: accepted and
+/// ignored.
+#[derive(InputObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct AttributeValueInput {
+    pub attribute_code: String,
+    pub value: Option<String>,
+    pub selected_options: Option<Vec<AttributeInputSelectedOption>>,
+}
+
+/// CustomerGraphQl's deprecated `CustomerAddressAttributeInput`.
+#[derive(InputObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct CustomerAddressAttributeInput {
+    pub attribute_code: String,
+    pub value: String,
 }
 
 /// Magento's `StoreConfig` (StoreGraphQl, with the fields CustomerGraphQl and NewsletterGraphQl
@@ -225,10 +410,10 @@ impl Currency {
     }
 }
 
-/// PHP's `base64_encode`, for Magento's uids (`base64_encode((string) $id)`).
-pub fn uid_of(id: i32) -> async_graphql::ID {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = id.to_string().into_bytes();
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// PHP's `base64_encode`.
+pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -237,13 +422,118 @@ pub fn uid_of(id: i32) -> async_graphql::ID {
             .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
             } else {
                 out.push('=');
             }
         }
     }
-    async_graphql::ID(out)
+    out
+}
+
+/// The bytes of a base64 text, `None` when it holds anything but the alphabet and trailing
+/// padding. Callers compare `base64_encode` of the result with the text for PHP's strictness.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in body.bytes() {
+        let v = BASE64.iter().position(|&a| a == c)?;
+        bits = bits << 6 | v as u32;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// Magento's uids: `base64_encode((string) $id)`.
+pub fn uid_of(id: i32) -> async_graphql::ID {
+    async_graphql::ID(base64_encode(id.to_string().as_bytes()))
+}
+
+/// `confirmEmail`'s input.
+#[derive(InputObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ConfirmEmailInput {
+    pub email: String,
+    pub confirmation_key: String,
+}
+
+/// NewsletterGraphQl's statuses (Magento_Newsletter's subscriber_status 1..4).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum SubscriptionStatusesEnum {
+    NotActive,
+    Subscribed,
+    Unsubscribed,
+    Unconfirmed,
+}
+
+impl From<crate::accounts::newsletter::SubscriptionStatus> for SubscriptionStatusesEnum {
+    fn from(s: crate::accounts::newsletter::SubscriptionStatus) -> Self {
+        use crate::accounts::newsletter::SubscriptionStatus as S;
+        match s {
+            S::Subscribed => Self::Subscribed,
+            S::NotActive => Self::NotActive,
+            S::Unsubscribed => Self::Unsubscribed,
+            S::Unconfirmed => Self::Unconfirmed,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct SubscribeEmailToNewsletterOutput {
+    pub status: Option<SubscriptionStatusesEnum>,
+}
+
+/// The forms of ReCaptchaWebapiGraphQl's `ReCaptchaFormEnum`.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ReCaptchaFormEnum {
+    PlaceOrder,
+    Contact,
+    CustomerLogin,
+    CustomerForgotPassword,
+    CustomerCreate,
+    CustomerEdit,
+    Newsletter,
+    ProductReview,
+    Sendfriend,
+    Braintree,
+}
+
+/// ReCaptchaWebapiGraphQl's `ReCaptchaConfigurationV3`.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ReCaptchaConfigurationV3 {
+    pub is_enabled: bool,
+    pub website_key: String,
+    pub minimum_score: f64,
+    pub badge_position: String,
+    pub language_code: Option<String>,
+    pub failure_message: String,
+    pub forms: Vec<ReCaptchaFormEnum>,
+}
+
+impl ReCaptchaConfigurationV3 {
+    /// reCAPTCHA is never configured here: Magento's answer with no keys and no forms, with
+    /// the security package's defaults (score 0.5, badge `inline`, no language,
+    /// ReCaptchaFrontendUi's failure message).
+    pub fn not_configured() -> Self {
+        Self {
+            is_enabled: false,
+            website_key: String::new(),
+            minimum_score: 0.5,
+            badge_position: "inline".to_owned(),
+            language_code: Some(String::new()),
+            failure_message: "reCAPTCHA verification failed.".to_owned(),
+            forms: Vec::new(),
+        }
+    }
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -318,6 +608,8 @@ pub struct CustomerCreateInput {
     pub gender: Option<i32>,
     pub password: Option<String>,
     pub is_subscribed: Option<bool>,
+    /// Accepted and ignored (see `AttributeValueInput`).
+    pub custom_attributes: Option<Vec<AttributeValueInput>>,
 }
 
 impl From<CustomerCreateInput> for CustomerInput {
@@ -424,6 +716,8 @@ pub struct CustomerUpdateInput {
     pub prefix: Option<String>,
     pub suffix: Option<String>,
     pub taxvat: Option<String>,
+    /// Accepted and ignored (see `AttributeValueInput`).
+    pub custom_attributes: Option<Vec<AttributeValueInput>>,
 }
 
 #[derive(InputObject, Clone, Debug, Default)]
@@ -455,6 +749,12 @@ pub struct CustomerAddressInput {
     pub prefix: Option<String>,
     pub suffix: Option<String>,
     pub vat_id: Option<String>,
+    /// Accepted and ignored (see `AttributeValueInput`).
+    #[graphql(deprecation = "Use custom_attributesV2 instead.")]
+    pub custom_attributes: Option<Vec<Option<CustomerAddressAttributeInput>>>,
+    /// Accepted and ignored (see `AttributeValueInput`).
+    #[graphql(name = "custom_attributesV2")]
+    pub custom_attributes_v2: Option<Vec<Option<AttributeValueInput>>>,
 }
 
 impl CustomerAddressInput {
@@ -476,6 +776,8 @@ impl CustomerAddressInput {
             && self.prefix.is_none()
             && self.suffix.is_none()
             && self.vat_id.is_none()
+            && self.custom_attributes.is_none()
+            && self.custom_attributes_v2.is_none()
     }
 
     /// The shared domain input (GraphQL's `region_id` lives inside `region`).
@@ -598,20 +900,6 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-#[ComplexObject(rename_fields = "snake_case")]
-impl Customer {
-    /// Name of the customer group assigned to the customer (Magento shares it:
-    /// `graphql_share_customer_group` is on).
-    async fn group(
-        &self,
-        ctx: &Context<'_>,
-    ) -> super::context::GqlResult<Option<CustomerGroupStorefront>> {
-        super::context::customer_group(ctx, self.customer_group_id)
-            .await
-            .map(Some)
-    }
 }
 
 impl Customer {

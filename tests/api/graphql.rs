@@ -44,7 +44,7 @@ impl TestApp {
 }
 
 /// The single error of a reply: (HTTP status, message, category).
-fn only_error(reply: &Reply) -> (u16, String, String) {
+pub fn only_error(reply: &Reply) -> (u16, String, String) {
     let errors = reply.body["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("no errors: {:?}", reply.body));
@@ -59,7 +59,7 @@ fn only_error(reply: &Reply) -> (u16, String, String) {
     )
 }
 
-fn err(status: u16, message: &str, category: &str) -> (u16, String, String) {
+pub fn err(status: u16, message: &str, category: &str) -> (u16, String, String) {
     (status, message.to_owned(), category.to_owned())
 }
 
@@ -118,7 +118,7 @@ on_both_backends! {
                 err(200, "\"First Name\" cannot contain the NUL character.", "graphql-input"),
             ),
             (create_v2, json!({"i": {"firstname": "", "lastname": "B", "email": "f@example.com"}}), None,
-                err(200, "\"First Name\" is a required value.", "graphql-input")),
+                err(200, "Required parameters are missing: First Name", "graphql-input")),
             ("mutation { createCustomer(input: {}) { customer { email } } }", json!({}), None,
                 err(200, "\"input\" value should be specified", "graphql-input")),
             ("mutation { generateCustomerToken(email: \"john.doe@example.com\", password: \"wrong\") { token } }", json!({}), None,
@@ -130,7 +130,7 @@ on_both_backends! {
             ("{ customer { email } }", json!({}), None, err(403, "The current customer isn't authorized.", "graphql-authorization")),
             ("mutation { revokeCustomerToken { result } }", json!({}), None, err(403, "The current customer isn't authorized.", "graphql-authorization")),
             ("mutation { updateCustomerV2(input: {firstname: \"\"}) { customer { firstname } } }", json!({}), Some(t.as_str()),
-                err(200, "\"First Name\" is a required value.", "graphql-input")),
+                err(200, "Required parameters are missing: First Name", "graphql-input")),
             ("mutation { updateCustomerEmail(email: \"x@example.com\", password: \"wrong\") { customer { email } } }", json!({}), Some(t.as_str()),
                 err(401, "Invalid login or password.", "graphql-authentication")),
             ("mutation { updateCustomerEmail(email: \"ann@example.com\", password: \"b1b2b3l@w+\") { customer { email } } }", json!({}), Some(t.as_str()),
@@ -257,7 +257,7 @@ on_both_backends! {
         let get_mutation = app.send(app.build("GET", "/graphql?query=mutation%7BrevokeCustomerToken%7Bresult%7D%7D", None, None)).await;
         assert_eq!(only_error(&get_mutation), err(200, "Mutation requests allowed only for POST requests", "graphql-input"));
         let bad = app.send(app.build("POST", "/graphql", None, None).header("Content-Type", "application/json").body("{nope")).await;
-        assert_eq!(only_error(&bad), err(400, "Unable to unserialize value.", "graphql-input"));
+        assert_eq!(only_error(&bad), err(400, "Syntax Error: Unable to parse the request.", ""));
     }
 }
 

@@ -12,6 +12,8 @@ mod customers;
 mod directory;
 mod graphql;
 mod groups;
+mod graphql_account;
+mod graphql_errors;
 mod health;
 mod import;
 mod layers;

@@ -65,6 +65,7 @@ on_both_backends! {
                 ("password_reset_requests", declared_columns(password_reset_requests::table.select(password_reset_requests::all_columns))),
                 ("admin_users", declared_columns(admin_users::table.select(admin_users::all_columns))),
                 ("integrations", declared_columns(integrations::table.select(integrations::all_columns))),
+                ("newsletter_subscribers", declared_columns(newsletter_subscribers::table.select(newsletter_subscribers::all_columns))),
             ];
             for (table, columns) in declared {
                 assert_eq!(database_columns(conn, table), columns, "{table}");

@@ -176,3 +176,86 @@ fn base64_of(text: &str) -> String {
     }
     out
 }
+
+const ADDRESS_BOOK_V2: &str = "query GetCustomerAddressesForAddressBook($currentPage: Int, $pageSize: Int) {
+  customer { addressesV2(currentPage: $currentPage, pageSize: $pageSize) {
+    items { ...CustomerAddressBookAddressFragment } page_info { current_page page_size total_pages } total_count } }
+}";
+
+const UPDATE_ADDRESS_V2: &str = "mutation UpdateCustomerAddressInAddressBook($addressUid: ID!, $updated_address: CustomerAddressInput!) {
+  updateCustomerAddressV2(uid: $addressUid, input: $updated_address) { ...CustomerAddressBookAddressFragment }
+}";
+
+const DELETE_ADDRESS_V2: &str = "mutation DeleteCustomerAddressFromAddressBook($addressUid: ID!) {
+  deleteCustomerAddressV2(uid: $addressUid)
+}";
+
+const SUBSCRIBE_TO_NEWSLETTER: &str = "mutation SubscribeToNewsletter($email: String!) {
+  subscribeEmailToNewsletter(email: $email) { status }
+}";
+
+const FORGOT_PASSWORD: &str = "mutation requestPasswordResetEmail($email: String!) {
+  requestPasswordResetEmail(email: $email)
+}";
+
+const RECAPTCHA: &str = "query GetReCaptchaV3Config { recaptchaV3Config { website_key badge_position language_code forms } }";
+
+on_both_backends! {
+    async fn storefront_address_book_v2_newsletter_and_password_pages(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let data = |reply: &Reply| -> Value {
+            assert_eq!(reply.status, 200, "{:?}", reply.body);
+            assert!(reply.body.get("errors").is_none(), "{:?}", reply.body);
+            reply.body["data"].clone()
+        };
+        // Sign-in page (signed out: GET with an empty authorization header) reads reCAPTCHA first.
+        let req = app.client.get(app.url("/graphql"))
+            .query(&[("query", RECAPTCHA), ("operationName", "GetReCaptchaV3Config"), ("variables", "{}")])
+            .header("Authorization", "");
+        assert_eq!(data(&app.send(req).await), json!({"recaptchaV3Config": {"website_key": "",
+            "badge_position": "inline", "language_code": "", "forms": []}}));
+        let created = app.graphql(CREATE_ACCOUNT, json!({"email": "jane@example.com", "firstname": "Jane",
+            "lastname": "Doe", "password": "Password1", "is_subscribed": false}), None, None).await;
+        data(&created);
+        let signed_in = app.graphql(SIGN_IN, json!({"email": "jane@example.com", "password": "Password1"}), None, None).await;
+        let token = data(&signed_in)["generateCustomerToken"]["token"].as_str().unwrap().to_owned();
+        let token = Some(token.as_str());
+
+        // Footer newsletter form, signed in with the account's own e-mail.
+        let subscribed = app.graphql(SUBSCRIBE_TO_NEWSLETTER, json!({"email": "jane@example.com"}), token, None).await;
+        assert_eq!(data(&subscribed), json!({"subscribeEmailToNewsletter": {"status": "SUBSCRIBED"}}));
+        let flag = app.graphql("query GetNewsletterSubscription { customer { is_subscribed } }", json!({}), token, None).await;
+        assert_eq!(data(&flag), json!({"customer": {"is_subscribed": true}}));
+
+        // Address book with uids.
+        let added = app.graphql(ADD_ADDRESS, json!({"address": {"firstname": "Jane", "lastname": "Doe",
+            "street": ["1 Main St"], "city": "Austin", "postcode": "78701", "telephone": "5551234",
+            "country_code": "US", "region": {"region_id": 57}}}), token, None).await;
+        let id = data(&added)["createCustomerAddress"]["id"].as_i64().unwrap();
+        let uid = base64_of(&id.to_string());
+        let updated = app.graphql(&with(UPDATE_ADDRESS_V2, ADDRESS_FRAGMENT), json!({"addressUid": uid,
+            "updated_address": {"city": "Dallas", "default_billing": true}}), token, None).await;
+        assert_eq!(data(&updated)["updateCustomerAddressV2"]["city"], "Dallas");
+        let book = app.graphql(&with(ADDRESS_BOOK_V2, ADDRESS_FRAGMENT), json!({"currentPage": 1, "pageSize": 10}), token, None).await;
+        assert_eq!(data(&book), json!({"customer": {"addressesV2": {"items": [{"__typename": "CustomerAddress",
+            "id": id, "uid": uid, "city": "Dallas", "country_code": "US", "default_billing": true, "default_shipping": false,
+            "firstname": "Jane", "lastname": "Doe", "middlename": null, "postcode": "78701",
+            "region": {"region": "Texas", "region_code": "TX", "region_id": 57}, "street": ["1 Main St"],
+            "telephone": "5551234", "extension_attributes": []}],
+            "page_info": {"current_page": 1, "page_size": 10, "total_pages": 1}, "total_count": 1}}}));
+        let refused = app.graphql(DELETE_ADDRESS_V2, json!({"addressUid": uid}), token, None).await;
+        assert_eq!(refused.body["errors"][0]["message"],
+            "Customer Address with the specified ID is set as default billing address and can not be deleted");
+        let unset = app.graphql(&with(UPDATE_ADDRESS_V2, ADDRESS_FRAGMENT), json!({"addressUid": uid,
+            "updated_address": {"default_billing": false}}), token, None).await;
+        data(&unset);
+        let deleted = app.graphql(DELETE_ADDRESS_V2, json!({"addressUid": uid}), token, None).await;
+        assert_eq!(data(&deleted), json!({"deleteCustomerAddressV2": true}));
+
+        // Forgot-password page, signed out.
+        let reset = app.graphql(FORGOT_PASSWORD, json!({"email": "jane@example.com"}), None, None).await;
+        assert_eq!(data(&reset), json!({"requestPasswordResetEmail": true}));
+        let empty = app.graphql(FORGOT_PASSWORD, json!({"email": ""}), None, None).await;
+        assert_eq!(empty.body["errors"][0]["message"], "You must specify an email address.");
+    }
+}
