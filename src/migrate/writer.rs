@@ -35,8 +35,6 @@ pub struct Options {
     pub bcrypt_cost: u32,
 }
 
-/// The customer columns an import writes. `treat_none_as_null`: a re-run writes what the
-
 /// Rows waiting for their batch, with where each came from (for the report).
 struct Batch<T> {
     origins: Vec<String>,
