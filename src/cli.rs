@@ -190,8 +190,8 @@ fn conn_transaction<T>(
 ) -> Result<T, String> {
     #[derive(Debug)]
     struct Failed(String);
-    impl From<diesel::result::Error> for Failed {
-        fn from(e: diesel::result::Error) -> Self {
+    impl From<db::DbError> for Failed {
+        fn from(e: db::DbError) -> Self {
             Self(e.to_string())
         }
     }

@@ -224,46 +224,6 @@ impl AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match &e {
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => Self::Unavailable(e.into()),
-            // A value PostgreSQL cannot hold (the NUL character) reached a query through a
-            // path without its own check: the client's input, so a 400, not a 500.
-            // SQLite: the write lock not granted within busy_timeout, or storage that cannot
-            // take the write (disk full, read-only file, I/O error, a vanished file). The
-            // service cannot serve it now: 503, never a 500.
-            Error::DatabaseError(_, info)
-                if [
-                    "database is locked",
-                    "database table is locked",
-                    "database or disk is full",
-                    "readonly database",
-                    "disk I/O error",
-                    "unable to open database file",
-                    "statement timeout",
-                ]
-                .iter()
-                .any(|m| info.message().contains(m)) =>
-            {
-                Self::Unavailable(e.into())
-            }
-            Error::DatabaseError(_, info)
-                if info
-                    .message()
-                    .contains("invalid byte sequence for encoding") =>
-            {
-                Self::Input(Phrase::new("Text values cannot contain the NUL character."))
-            }
-            _ => Self::internal(e),
-        }
-    }
-}
-
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         // r2d2 fails a checkout only after its timeout: the database is down or saturated.

@@ -34,6 +34,9 @@
 //!
 //! `migrate` (Magento import and export, run from the command line) sits beside `accounts`:
 //! it uses `db`, `domain` and `auth`, and only `cli` uses it.
+//!
+//! Only `db` names Diesel: every query, bulk write and transaction lives in `src/db/`, and the
+//! layers above call its functions (`db::DbError` and `db::QueryResult` name its failures).
 
 pub mod accounts;
 pub mod auth;

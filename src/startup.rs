@@ -24,7 +24,7 @@ pub enum StartupError {
     #[error(transparent)]
     Mail(#[from] MailSetupError),
     #[error("cannot read the store configuration: {0}")]
-    Scopes(#[from] diesel::result::Error),
+    Scopes(#[from] crate::db::DbError),
     #[error("cannot listen on {0}: {1}")]
     Bind(std::net::SocketAddr, std::io::Error),
     #[error("{0}")]

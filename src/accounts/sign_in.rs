@@ -25,7 +25,7 @@ fn reserve_throttle(
     settings: &Settings,
     username: &str,
     user_type: UserType,
-) -> diesel::QueryResult<bool> {
+) -> crate::db::QueryResult<bool> {
     token_queries::reserve_attempt(
         conn,
         username,

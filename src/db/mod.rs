@@ -7,6 +7,8 @@ pub mod back_office;
 pub mod customers;
 pub mod groups;
 pub mod newsletter;
+pub mod export;
+pub mod import;
 pub mod password_resets;
 pub mod schema;
 pub mod scopes;
@@ -14,7 +16,7 @@ pub mod search;
 pub mod tokens;
 
 use crate::config::{DatabaseUrl, Settings, SqliteTarget, redact_url};
-use crate::error::AppError;
+use crate::error::{AppError, Phrase};
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
@@ -23,6 +25,11 @@ use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::time::Duration;
+
+/// A failed query, and a query's result, as the layers above name them (only `db` names
+/// Diesel).
+pub use diesel::QueryResult;
+pub use diesel::result::Error as DbError;
 
 /// A connection to either backend. Queries written once against this type run on both.
 #[derive(diesel::MultiConnection)]
@@ -532,4 +539,46 @@ pub fn now_seconds() -> chrono::NaiveDateTime {
 /// `std::time::Duration` as chrono's, for arithmetic on stored times.
 pub fn chrono_duration(d: Duration) -> chrono::TimeDelta {
     chrono::TimeDelta::from_std(d).unwrap_or(chrono::TimeDelta::MAX)
+}
+
+/// How a failed query reaches a caller: unavailable (a 503) when the database cannot serve
+/// now, input (a 400) for a value PostgreSQL cannot hold, otherwise internal.
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::Unavailable(e.into()),
+            // A value PostgreSQL cannot hold (the NUL character) reached a query through a
+            // path without its own check: the client's input, so a 400, not a 500.
+            // SQLite: the write lock not granted within busy_timeout, or storage that cannot
+            // take the write (disk full, read-only file, I/O error, a vanished file). The
+            // service cannot serve it now: 503, never a 500.
+            Error::DatabaseError(_, info)
+                if [
+                    "database is locked",
+                    "database table is locked",
+                    "database or disk is full",
+                    "readonly database",
+                    "disk I/O error",
+                    "unable to open database file",
+                    "statement timeout",
+                ]
+                .iter()
+                .any(|m| info.message().contains(m)) =>
+            {
+                Self::Unavailable(e.into())
+            }
+            Error::DatabaseError(_, info)
+                if info
+                    .message()
+                    .contains("invalid byte sequence for encoding") =>
+            {
+                Self::Input(Phrase::new("Text values cannot contain the NUL character."))
+            }
+            _ => Self::internal(e),
+        }
+    }
 }

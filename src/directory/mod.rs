@@ -90,8 +90,23 @@ pub fn is_postcode_optional(country_id: &str) -> bool {
 
 /// The country's regions in id order (empty when Magento keeps no list for it).
 pub fn regions_of(country_id: &str) -> impl Iterator<Item = &'static Region> + '_ {
-    REGIONS.iter().filter(move |r| r.country_id == country_id)
+    REGIONS_BY_COUNTRY
+        .get(country_id)
+        .into_iter()
+        .flatten()
+        .copied()
 }
+
+/// The regions of each country, in id order: an import looks one up for every address.
+static REGIONS_BY_COUNTRY: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, Vec<&'static Region>>,
+> = std::sync::LazyLock::new(|| {
+    let mut by_country: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    for r in REGIONS.iter() {
+        by_country.entry(r.country_id).or_default().push(r);
+    }
+    by_country
+});
 
 /// Whether Magento keeps a region list for this country.
 pub fn has_regions(country_id: &str) -> bool {
@@ -118,10 +133,35 @@ pub fn find_region(country_id: &str, code_or_name: &str) -> Option<&'static Regi
         return None;
     }
     let lower = wanted.to_lowercase();
-    regions_of(country_id)
-        .find(|r| r.code == wanted)
-        .or_else(|| regions_of(country_id).find(|r| r.code.to_lowercase() == lower))
-        .or_else(|| regions_of(country_id).find(|r| r.name.to_lowercase() == lower))
+    // One pass; `rank` keeps the best kind of match so far (an import looks up every row).
+    let mut best: Option<(u8, &'static Region)> = None;
+    for r in regions_of(country_id) {
+        let rank = if r.code == wanted {
+            0
+        } else if same_lowercase(r.code, &lower) {
+            1
+        } else if same_lowercase(r.name, &lower) {
+            2
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, r));
+        }
+        if rank == 0 {
+            break;
+        }
+    }
+    best.map(|(_, r)| r)
+}
+
+/// Whether `text` lower-cased is `lower`, without allocating for ASCII text.
+fn same_lowercase(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.len() == lower.len() && text.eq_ignore_ascii_case(lower)
+    } else {
+        text.to_lowercase() == lower
+    }
 }
 
 #[cfg(test)]

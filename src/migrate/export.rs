@@ -6,17 +6,12 @@
 use super::csv::{ADDRESS_COLUMNS, CUSTOMER_COLUMNS};
 use super::{MigrateError, csv_error};
 use crate::db::DbConnection;
-use crate::db::customers::{AddressRow, CustomerRow};
-use crate::db::schema::{customer_addresses, customers};
+use crate::db::export::{AddressOwnerRow, addresses_after, customers_after};
 use crate::db::scopes::Scopes;
-use diesel::prelude::*;
 use std::io::Write;
 
 const PAGE: i64 = 1000;
 
-/// What an address row needs of its customer: e-mail, website id, default billing and
-/// shipping address ids.
-type Owner = (String, i32, Option<i32>, Option<i32>);
 const TIME: &str = "%Y-%m-%d %H:%M:%S";
 
 /// Magento exports `gender` by its option label.
@@ -36,12 +31,7 @@ pub fn export_customers(conn: &mut DbConnection, out: impl Write) -> Result<u64,
     w.write_record(CUSTOMER_COLUMNS).map_err(csv_error)?;
     let (mut after, mut n) = (0, 0);
     loop {
-        let page: Vec<CustomerRow> = customers::table
-            .filter(customers::entity_id.gt(after))
-            .order(customers::entity_id)
-            .limit(PAGE)
-            .select(CustomerRow::as_select())
-            .load(conn)?;
+        let page = customers_after(conn, after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.entity_id;
         for c in &page {
@@ -95,24 +85,16 @@ pub fn export_addresses(conn: &mut DbConnection, out: impl Write) -> Result<u64,
     w.write_record(ADDRESS_COLUMNS).map_err(csv_error)?;
     let (mut after, mut n) = (0, 0);
     loop {
-        let page: Vec<(AddressRow, Owner)> = customer_addresses::table
-            .inner_join(customers::table)
-            .filter(customer_addresses::entity_id.gt(after))
-            .order(customer_addresses::entity_id)
-            .limit(PAGE)
-            .select((
-                AddressRow::as_select(),
-                (
-                    customers::email,
-                    customers::website_id,
-                    customers::default_billing,
-                    customers::default_shipping,
-                ),
-            ))
-            .load(conn)?;
+        let page = addresses_after(conn, after, PAGE)?;
         let Some((last, _)) = page.last() else { break };
         after = last.entity_id;
-        for (a, (email, website_id, billing, shipping)) in &page {
+        for (a, owner) in &page {
+            let AddressOwnerRow {
+                email,
+                website_id,
+                default_billing: billing,
+                default_shipping: shipping,
+            } = owner;
             let website = scopes
                 .websites
                 .iter()

@@ -146,7 +146,7 @@ pub enum MigrateError {
     #[error("{0}")]
     Source(String),
     #[error("database: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(#[from] crate::db::DbError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Rolls a dry run's transaction back; never leaves `writer::run`.

@@ -1,29 +1,29 @@
-//! Validates imported rows with the domain rules and writes them in batches: one transaction
-//! per batch, one multi-row INSERT per backend for the new rows (Diesel's MultiConnection
-//! cannot batch-insert, so this matches on the concrete connection), an UPDATE per row that
-//! already exists (same e-mail and website: re-runs update, ids are kept). A batch the database
-//! refuses is retried row by row, so one bad row is reported and the rest are written.
+//! Validates imported rows with the domain rules and hands them to `db::import` in batches:
+//! one transaction per batch. A batch the database refuses is retried row by row, so one bad
+//! row is reported and the rest are written.
 
 use super::progress::Progress;
 use super::{
     AddressRecord, CustomerRecord, MigrateError, Owner, Rejection, Report, ScopeRef, Summary,
 };
 use crate::auth::{legacy_hash, password};
-use crate::db::schema::{customer_addresses, customers};
+use crate::db::import::{
+    self as bulk, AddressOwner, BatchOutcome, ImportedAddress, ImportedCustomer, NewAddress,
+    NewCustomer,
+};
 use crate::db::scopes::{ADMIN_STORE_ID, Scopes};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, QueryResult};
 use crate::domain::address::{AddressInput, RegionInput};
 use crate::domain::customer::{CustomerInput, parse_time as parse_stored_time};
 use crate::domain::email::normalize;
 use crate::domain::token::TokenHash;
 use crate::error::AppError;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-/// Rows per transaction. A customer row binds 25 values: 1,000 stay under SQLite's 32,766.
-pub const DEFAULT_BATCH: usize = 1000;
+/// Rows per transaction: each batch costs a fixed number of round trips, so larger batches
+/// amortise them; memory stays a few MiB.
+pub const DEFAULT_BATCH: usize = 5000;
 /// Magento's import refuses shorter plain passwords (Import\Customer::MIN_PASSWORD_LENGTH).
 const MIN_IMPORT_PASSWORD: usize = 6;
 
@@ -35,105 +35,33 @@ pub struct Options {
     pub bcrypt_cost: u32,
 }
 
-/// The customer columns an import writes. `treat_none_as_null`: a re-run writes what the
-/// file says, as Magento's import does for existing customers.
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = customers, treat_none_as_null = true, treat_none_as_default_value = false)]
-struct Attributes {
-    website_id: i32,
-    email: String,
-    email_normalized: String,
-    group_id: i32,
-    store_id: i32,
-    created_in: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    is_active: bool,
-    disable_auto_group_change: i16,
-    prefix: Option<String>,
-    firstname: String,
-    middlename: Option<String>,
-    lastname: String,
-    suffix: Option<String>,
-    dob: Option<NaiveDate>,
-    gender: Option<i16>,
-    taxvat: Option<String>,
-    confirmation: Option<String>,
-    is_subscribed: bool,
+/// Rows waiting for their batch, with where each came from (for the report).
+struct Batch<T> {
+    origins: Vec<String>,
+    rows: Vec<T>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = customers, treat_none_as_default_value = false)]
-struct NewCustomer {
-    entity_id: i32,
-    #[diesel(embed)]
-    attributes: Attributes,
-    password_hash: Option<String>,
-    default_billing: Option<i32>,
-    default_shipping: Option<i32>,
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Self {
+            origins: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = customers, treat_none_as_default_value = false)]
-struct NewCustomerAutoId {
-    #[diesel(embed)]
-    attributes: Attributes,
-    password_hash: Option<String>,
-    default_billing: Option<i32>,
-    default_shipping: Option<i32>,
+impl<T> Batch<T> {
+    fn push(&mut self, origin: String, row: T) {
+        self.origins.push(origin);
+        self.rows.push(row);
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
 }
 
-struct PreparedCustomer {
-    origin: String,
-    entity_id: Option<i32>,
-    attributes: Attributes,
-    password_hash: Option<String>,
-    default_billing: Option<i32>,
-    default_shipping: Option<i32>,
-}
-
-#[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = customer_addresses, treat_none_as_null = true, treat_none_as_default_value = false)]
-struct AddressAttributes {
-    customer_id: i32,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    firstname: String,
-    middlename: Option<String>,
-    lastname: String,
-    prefix: Option<String>,
-    suffix: Option<String>,
-    company: Option<String>,
-    street: String,
-    city: String,
-    country_id: String,
-    region: Option<String>,
-    region_id: i32,
-    postcode: Option<String>,
-    telephone: Option<String>,
-    fax: Option<String>,
-    vat_id: Option<String>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = customer_addresses, treat_none_as_default_value = false)]
-struct NewAddress {
-    entity_id: i32,
-    #[diesel(embed)]
-    attributes: AddressAttributes,
-}
-
-/// An address that passed validation; its owner is resolved inside the batch transaction.
-struct PreparedAddress {
-    origin: String,
-    entity_id: Option<i32>,
-    owner: Owner,
-    /// `customer_id` is a placeholder until the owner is resolved.
-    attributes: AddressAttributes,
-    default_billing: bool,
-    default_shipping: bool,
-}
-
+/// What a batch did, refusals placed in the source.
 #[derive(Default)]
 struct Outcome {
     created: u64,
@@ -149,8 +77,8 @@ pub struct Writer<'c, W: Write> {
     report: Report<W>,
     progress: Progress,
     summary: Summary,
-    customers: Vec<PreparedCustomer>,
-    addresses: Vec<PreparedAddress>,
+    customers: Batch<ImportedCustomer>,
+    addresses: Batch<ImportedAddress>,
     today: NaiveDate,
     now: NaiveDateTime,
 }
@@ -239,8 +167,8 @@ impl<'c, W: Write> Writer<'c, W> {
             report,
             progress,
             summary: Summary::default(),
-            customers: Vec::new(),
-            addresses: Vec::new(),
+            customers: Batch::default(),
+            addresses: Batch::default(),
             today: now.date(),
             now,
         })
@@ -267,7 +195,7 @@ impl<'c, W: Write> Writer<'c, W> {
             .map(|w| w.website_id)
     }
 
-    fn prepare_customer(&self, r: CustomerRecord) -> Result<PreparedCustomer, Rejection> {
+    fn prepare_customer(&self, r: &CustomerRecord) -> Result<ImportedCustomer, Rejection> {
         let o = r.origin.as_str();
         let website = r.website.as_deref().unwrap_or_default();
         let website_id = self.website_id(website).ok_or_else(|| {
@@ -355,10 +283,10 @@ impl<'c, W: Write> Writer<'c, W> {
             }
             (None, None) => None,
         };
-        Ok(PreparedCustomer {
-            origin: r.origin.clone(),
-            entity_id: r.entity_id,
-            attributes: Attributes {
+        Ok(ImportedCustomer {
+            source_id: r.entity_id,
+            row: NewCustomer {
+                entity_id: 0,
                 website_id,
                 email: valid.email.as_str().to_owned(),
                 email_normalized: valid.email.normalized(),
@@ -379,14 +307,14 @@ impl<'c, W: Write> Writer<'c, W> {
                 taxvat: valid.taxvat,
                 confirmation: confirmation_hash(&r.confirmation),
                 is_subscribed: valid.is_subscribed,
+                password_hash,
+                default_billing: r.default_billing,
+                default_shipping: r.default_shipping,
             },
-            password_hash,
-            default_billing: r.default_billing,
-            default_shipping: r.default_shipping,
         })
     }
 
-    fn prepare_address(&self, r: AddressRecord) -> Result<PreparedAddress, Rejection> {
+    fn prepare_address(&self, r: &AddressRecord) -> Result<ImportedAddress, Rejection> {
         let o = r.origin.as_str();
         let created_at = parse_time("created_at", o, &r.created_at)?.unwrap_or(self.now);
         let updated_at = parse_time("updated_at", o, &r.updated_at)?.unwrap_or(created_at);
@@ -435,11 +363,23 @@ impl<'c, W: Write> Writer<'c, W> {
         let valid = input
             .validate()
             .map_err(|e| Rejection::new(o, "row", reason(&e)))?;
-        Ok(PreparedAddress {
-            origin: r.origin.clone(),
-            entity_id: r.entity_id,
-            owner: r.owner.clone(),
-            attributes: AddressAttributes {
+        let owner = match &r.owner {
+            Owner::Id(id) => AddressOwner::Id(*id),
+            Owner::Email { email, website } => AddressOwner::Email {
+                email_normalized: normalize(email.trim()),
+                website_id: self
+                    .scopes
+                    .websites
+                    .iter()
+                    .find(|w| &w.code == website)
+                    .map(|w| w.website_id),
+            },
+        };
+        Ok(ImportedAddress {
+            source_id: r.entity_id,
+            owner,
+            row: NewAddress {
+                entity_id: 0,
                 customer_id: 0,
                 created_at,
                 updated_at,
@@ -465,8 +405,8 @@ impl<'c, W: Write> Writer<'c, W> {
     }
 
     pub fn push_customer(&mut self, r: CustomerRecord) -> Result<(), MigrateError> {
-        match self.prepare_customer(r) {
-            Ok(p) => self.customers.push(p),
+        match self.prepare_customer(&r) {
+            Ok(p) => self.customers.push(r.origin, p),
             Err(rej) => {
                 self.reject(rej, true)?;
                 self.progress.inc(1);
@@ -479,8 +419,8 @@ impl<'c, W: Write> Writer<'c, W> {
     }
 
     pub fn push_address(&mut self, r: AddressRecord) -> Result<(), MigrateError> {
-        match self.prepare_address(r) {
-            Ok(p) => self.addresses.push(p),
+        match self.prepare_address(&r) {
+            Ok(p) => self.addresses.push(r.origin, p),
             Err(rej) => {
                 self.reject(rej, false)?;
                 self.progress.inc(1);
@@ -499,7 +439,7 @@ impl<'c, W: Write> Writer<'c, W> {
             &mut *self.conn,
             self.options.dry_run,
             batch,
-            write_customers,
+            bulk::write_customers,
         )?;
         self.summary.customers_created += outcome.created;
         self.summary.customers_updated += outcome.updated;
@@ -509,10 +449,12 @@ impl<'c, W: Write> Writer<'c, W> {
     pub fn flush_addresses(&mut self) -> Result<(), MigrateError> {
         let batch = std::mem::take(&mut self.addresses);
         let n = batch.len() as u64;
-        let scopes = self.scopes.clone();
-        let outcome = write_batch(&mut *self.conn, self.options.dry_run, batch, |c, rows| {
-            write_addresses(c, &scopes, rows)
-        })?;
+        let outcome = write_batch(
+            &mut *self.conn,
+            self.options.dry_run,
+            batch,
+            bulk::write_addresses,
+        )?;
         self.summary.addresses_created += outcome.created;
         self.summary.addresses_updated += outcome.updated;
         self.settle(outcome.rejected, n, false)
@@ -538,74 +480,37 @@ impl<'c, W: Write> Writer<'c, W> {
         self.flush_customers()?;
         self.flush_addresses()?;
         let dry = self.options.dry_run;
-        in_transaction(&mut *self.conn, dry, |conn| {
-            for column in ["default_billing", "default_shipping"] {
-                diesel::sql_query(format!(
-                    "UPDATE customers SET {column} = NULL WHERE {column} IS NOT NULL AND NOT EXISTS \
-                     (SELECT 1 FROM customer_addresses a WHERE a.entity_id = customers.{column} \
-                     AND a.customer_id = customers.entity_id)"
-                ))
-                .execute(conn)?;
-            }
-            // Sequences ignore rollbacks: a dry run leaves them alone.
-            if let (false, DbConnection::Pg(pg)) = (dry, conn) {
-                for table in ["customers", "customer_addresses"] {
-                    diesel::sql_query(format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'entity_id'), \
-                         COALESCE((SELECT MAX(entity_id) FROM {table}), 0) + 1, false)"
-                    ))
-                    .execute(pg)?;
-                }
-            }
-            Ok(())
-        })?;
+        // Sequences ignore rollbacks: a dry run leaves them alone.
+        bulk::batch_transaction(&mut *self.conn, dry, |conn| bulk::finish(conn, !dry))?;
         self.progress.finish();
         self.report.finish()?;
         Ok(self.summary)
     }
 }
 
-/// A prepared row's place in the source, for the report.
-trait Origin {
-    fn origin(&self) -> &str;
-}
-
-impl Origin for PreparedCustomer {
-    fn origin(&self) -> &str {
-        &self.origin
-    }
-}
-
-impl Origin for PreparedAddress {
-    fn origin(&self) -> &str {
-        &self.origin
-    }
-}
-
 /// Writes a batch in one transaction. When the database refuses it, each row is written
 /// alone in its own transaction, so the refused row is reported and the others are kept. A
 /// failure that is not about a row (the connection lost) stops the run.
-fn write_batch<R: Origin>(
+fn write_batch<T>(
     conn: &mut DbConnection,
     dry_run: bool,
-    batch: Vec<R>,
-    write: impl Fn(&mut DbConnection, &[R]) -> QueryResult<Outcome>,
+    batch: Batch<T>,
+    write: impl Fn(&mut DbConnection, &[T]) -> QueryResult<BatchOutcome>,
 ) -> Result<Outcome, MigrateError> {
-    if batch.is_empty() {
-        return Ok(Outcome::default());
-    }
-    if let Ok(outcome) = in_transaction(conn, dry_run, |c| write(c, &batch)) {
-        return Ok(outcome);
-    }
     let mut all = Outcome::default();
-    for row in batch {
-        let one = [row];
-        match in_transaction(conn, dry_run, |c| write(c, &one)) {
-            Ok(o) => all.merge(o),
-            Err(e) => match db_reason(&e) {
-                Some(reason) => all
-                    .rejected
-                    .push(Rejection::new(one[0].origin(), "row", reason)),
+    if batch.rows.is_empty() {
+        return Ok(all);
+    }
+    if let Ok(o) = bulk::batch_transaction(conn, dry_run, |c| write(c, &batch.rows)) {
+        all.merge(o, &batch.origins);
+        return Ok(all);
+    }
+    for (row, origin) in batch.rows.iter().zip(&batch.origins) {
+        let one = std::slice::from_ref(row);
+        match bulk::batch_transaction(conn, dry_run, |c| write(c, one)) {
+            Ok(o) => all.merge(o, std::slice::from_ref(origin)),
+            Err(e) => match bulk::refusal_reason(&e) {
+                Some(reason) => all.rejected.push(Rejection::new(origin, "row", reason)),
                 None => return Err(e.into()),
             },
         }
@@ -613,311 +518,17 @@ fn write_batch<R: Origin>(
     Ok(all)
 }
 
-/// Runs `f` in the batch's transaction: its own write transaction, or a savepoint of the dry
-/// run's outer one.
-fn in_transaction<T>(
-    conn: &mut DbConnection,
-    dry_run: bool,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, diesel::result::Error>,
-) -> Result<T, diesel::result::Error> {
-    if dry_run {
-        conn.transaction(f)
-    } else {
-        db::write_transaction(conn, f)
-    }
-}
-
 impl Outcome {
-    fn merge(&mut self, o: Outcome) {
+    /// Adds a batch's outcome; `origins` are its rows' places in the source.
+    fn merge(&mut self, o: BatchOutcome, origins: &[String]) {
         self.created += o.created;
         self.updated += o.updated;
-        self.rejected.extend(o.rejected);
+        self.rejected.extend(
+            o.refused
+                .into_iter()
+                .map(|r| Rejection::new(&origins[r.row], r.field, r.reason)),
+        );
     }
-}
-
-/// A database refusal as a report reason, without the driver's text (it may quote values).
-fn db_reason(e: &diesel::result::Error) -> Option<String> {
-    use diesel::result::{DatabaseErrorKind as K, Error as E};
-    let reason = match e {
-        E::DatabaseError(K::UniqueViolation, _) => "a row with the same key exists",
-        E::DatabaseError(K::ForeignKeyViolation, _) => "refers to a row that does not exist",
-        E::DatabaseError(K::CheckViolation | K::NotNullViolation, _) => {
-            "a value the database refuses"
-        }
-        E::DatabaseError(K::Unknown, _) => "the database refused the row",
-        _ => return None,
-    };
-    Some(reason.to_owned())
-}
-
-/// Multi-row INSERT on the concrete connection (MultiConnection has no batch insert).
-trait InsertRows: Sized {
-    fn insert(rows: &[Self], conn: &mut DbConnection) -> QueryResult<()>;
-}
-
-macro_rules! insert_rows {
-    ($row:ty, $table:path) => {
-        impl InsertRows for $row {
-            fn insert(rows: &[Self], conn: &mut DbConnection) -> QueryResult<()> {
-                if rows.is_empty() {
-                    return Ok(());
-                }
-                match conn {
-                    DbConnection::Pg(c) => diesel::insert_into($table).values(rows).execute(c)?,
-                    DbConnection::Sqlite(c) => {
-                        diesel::insert_into($table).values(rows).execute(c)?
-                    }
-                };
-                Ok(())
-            }
-        }
-    };
-}
-
-insert_rows!(NewCustomer, customers::table);
-insert_rows!(NewCustomerAutoId, customers::table);
-insert_rows!(NewAddress, customer_addresses::table);
-insert_rows!(AddressAttributes, customer_addresses::table);
-
-fn write_customers(conn: &mut DbConnection, batch: &[PreparedCustomer]) -> QueryResult<Outcome> {
-    let mut outcome = Outcome::default();
-    let emails: Vec<&str> = batch
-        .iter()
-        .map(|p| p.attributes.email_normalized.as_str())
-        .collect();
-    let existing = crate::db::customers::ids_by_emails(conn, &emails)?;
-    let wanted_ids: Vec<i32> = batch.iter().filter_map(|p| p.entity_id).collect();
-    let mut taken: HashSet<i32> = customers::table
-        .filter(customers::entity_id.eq_any(wanted_ids))
-        .select(customers::entity_id)
-        .load::<i32>(conn)?
-        .into_iter()
-        .collect();
-    let mut seen: HashSet<(&str, i32)> = HashSet::new();
-    let (mut with_id, mut auto_id) = (Vec::new(), Vec::new());
-    for p in batch {
-        let a = &p.attributes;
-        if !seen.insert((a.email_normalized.as_str(), a.website_id)) {
-            outcome.rejected.push(Rejection::new(
-                &p.origin,
-                "email",
-                "This email is found more than once in the import file.",
-            ));
-            continue;
-        }
-        if let Some(&id) = existing.get(&(a.email_normalized.clone(), a.website_id)) {
-            // Same e-mail and website: an update; the stored id stays.
-            diesel::update(customers::table.find(id))
-                .set(a)
-                .execute(conn)?;
-            if let Some(b) = p.default_billing {
-                diesel::update(customers::table.find(id))
-                    .set(customers::default_billing.eq(b))
-                    .execute(conn)?;
-            }
-            if let Some(s) = p.default_shipping {
-                diesel::update(customers::table.find(id))
-                    .set(customers::default_shipping.eq(s))
-                    .execute(conn)?;
-            }
-            if let Some(hash) = &p.password_hash {
-                // A password set here since (a change, a reset, the first sign-in's
-                // rehash) is newer than the file's: only an account without one takes it.
-                diesel::update(
-                    customers::table
-                        .find(id)
-                        .filter(customers::password_hash.is_null()),
-                )
-                .set(customers::password_hash.eq(hash))
-                .execute(conn)?;
-            }
-            outcome.updated += 1;
-            continue;
-        }
-        match p.entity_id {
-            Some(id) if !taken.insert(id) => {
-                outcome.rejected.push(Rejection::new(
-                    &p.origin,
-                    "entity_id",
-                    format!("id {id} belongs to another customer"),
-                ));
-            }
-            Some(id) => with_id.push(NewCustomer {
-                entity_id: id,
-                attributes: a.clone(),
-                password_hash: p.password_hash.clone(),
-                default_billing: p.default_billing,
-                default_shipping: p.default_shipping,
-            }),
-            None => auto_id.push(NewCustomerAutoId {
-                attributes: a.clone(),
-                password_hash: p.password_hash.clone(),
-                default_billing: p.default_billing,
-                default_shipping: p.default_shipping,
-            }),
-        }
-    }
-    outcome.created = (with_id.len() + auto_id.len()) as u64;
-    NewCustomer::insert(&with_id, conn)?;
-    NewCustomerAutoId::insert(&auto_id, conn)?;
-    Ok(outcome)
-}
-
-fn write_addresses(
-    conn: &mut DbConnection,
-    scopes: &Scopes,
-    batch: &[PreparedAddress],
-) -> QueryResult<Outcome> {
-    let mut outcome = Outcome::default();
-    // Owners: by id (database source) or by e-mail and website (CSV).
-    let ids: Vec<i32> = batch
-        .iter()
-        .filter_map(|p| match p.owner {
-            Owner::Id(id) => Some(id),
-            Owner::Email { .. } => None,
-        })
-        .collect();
-    let known_ids: HashSet<i32> = customers::table
-        .filter(customers::entity_id.eq_any(ids))
-        .select(customers::entity_id)
-        .load::<i32>(conn)?
-        .into_iter()
-        .collect();
-    let emails: Vec<String> = batch
-        .iter()
-        .filter_map(|p| match &p.owner {
-            Owner::Email { email, .. } => Some(normalize(email.trim())),
-            Owner::Id(_) => None,
-        })
-        .collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let by_email = crate::db::customers::ids_by_emails(conn, &emails)?;
-    let address_ids: Vec<i32> = batch.iter().filter_map(|p| p.entity_id).collect();
-    let mut stored: HashMap<i32, i32> = customer_addresses::table
-        .filter(customer_addresses::entity_id.eq_any(address_ids))
-        .select((
-            customer_addresses::entity_id,
-            customer_addresses::customer_id,
-        ))
-        .load::<(i32, i32)>(conn)?
-        .into_iter()
-        .collect();
-
-    let (mut with_id, mut auto_id) = (Vec::new(), Vec::new());
-    let mut auto_flags = Vec::new();
-    let (mut billing, mut shipping) = (Vec::new(), Vec::new());
-    for p in batch {
-        let owner = match &p.owner {
-            Owner::Id(id) => known_ids.contains(id).then_some(*id),
-            Owner::Email { email, website } => scopes
-                .websites
-                .iter()
-                .find(|w| &w.code == website)
-                .and_then(|w| {
-                    by_email
-                        .get(&(normalize(email.trim()), w.website_id))
-                        .copied()
-                }),
-        };
-        let Some(customer_id) = owner else {
-            let (field, why) = match p.owner {
-                Owner::Id(_) => ("parent_id", "No customer with this id was imported."),
-                Owner::Email { .. } => (
-                    "_email",
-                    "We can't find that email and website combination.",
-                ),
-            };
-            outcome.rejected.push(Rejection::new(&p.origin, field, why));
-            continue;
-        };
-        let mut attributes = p.attributes.clone();
-        attributes.customer_id = customer_id;
-        let address_id = match p.entity_id {
-            Some(id) => match stored.get(&id) {
-                Some(&owner) if owner == customer_id => {
-                    diesel::update(customer_addresses::table.find(id))
-                        .set(&attributes)
-                        .execute(conn)?;
-                    outcome.updated += 1;
-                    Some(id)
-                }
-                Some(_) => {
-                    outcome.rejected.push(Rejection::new(
-                        &p.origin,
-                        "_entity_id",
-                        format!("address {id} belongs to another customer"),
-                    ));
-                    continue;
-                }
-                None => {
-                    stored.insert(id, customer_id);
-                    with_id.push(NewAddress {
-                        entity_id: id,
-                        attributes,
-                    });
-                    Some(id)
-                }
-            },
-            None => {
-                auto_id.push(attributes);
-                auto_flags.push((customer_id, p.default_billing, p.default_shipping));
-                None
-            }
-        };
-        if let Some(id) = address_id {
-            if p.default_billing {
-                billing.push((customer_id, id));
-            }
-            if p.default_shipping {
-                shipping.push((customer_id, id));
-            }
-        }
-    }
-    outcome.created = (with_id.len() + auto_id.len()) as u64;
-    NewAddress::insert(&with_id, conn)?;
-    if !auto_id.is_empty() {
-        // Rows without an id get the database's; they are read back in insert order (ids
-        // grow within one transaction) to set the defaults they carry.
-        let before: i32 = customer_addresses::table
-            .select(diesel::dsl::max(customer_addresses::entity_id))
-            .first::<Option<i32>>(conn)?
-            .unwrap_or(0);
-        AddressAttributes::insert(&auto_id, conn)?;
-        let new_ids: Vec<i32> = customer_addresses::table
-            .filter(customer_addresses::entity_id.gt(before))
-            .select(customer_addresses::entity_id)
-            .order(customer_addresses::entity_id)
-            .load(conn)?;
-        for (id, (customer_id, b, s)) in new_ids.into_iter().zip(auto_flags) {
-            if b {
-                billing.push((customer_id, id));
-            }
-            if s {
-                shipping.push((customer_id, id));
-            }
-        }
-    }
-    set_defaults(conn, "default_billing", &billing)?;
-    set_defaults(conn, "default_shipping", &shipping)?;
-    Ok(outcome)
-}
-
-/// One UPDATE for a batch's default addresses. Only integers go into the text.
-fn set_defaults(conn: &mut DbConnection, column: &str, pairs: &[(i32, i32)]) -> QueryResult<()> {
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    let cases: String = pairs
-        .iter()
-        .map(|(c, a)| format!(" WHEN {c} THEN {a}"))
-        .collect();
-    let ids: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
-    diesel::sql_query(format!(
-        "UPDATE customers SET {column} = CASE entity_id{cases} END WHERE entity_id IN ({})",
-        ids.join(",")
-    ))
-    .execute(conn)?;
-    Ok(())
 }
 
 /// Runs an import: `feed` pushes the source's records into the writer. With `dry_run` the

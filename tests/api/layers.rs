@@ -1,6 +1,7 @@
 //! The layer rule of `src/lib.rs`'s Design note, checked on the source: a module may import
 //! only modules of a lower layer (or itself), and nothing below the front doors names a web
-//! framework. A planted `use crate::rest::...` in `src/db/` fails this test.
+//! framework, and only `db` names Diesel (the other layers call `db`'s functions). A planted
+//! `use crate::rest::...` in `src/db/`, or a Diesel query in `src/migrate/`, fails this test.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -90,6 +91,24 @@ fn crate_imports(text: &str) -> Vec<String> {
     found
 }
 
+/// The one module that may name Diesel.
+const DATABASE_LAYER: &str = "db";
+
+/// Whether code (comments aside) names the `diesel` crate.
+fn names_diesel(text: &str) -> bool {
+    text.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .any(|code| {
+            code.match_indices("diesel").any(|(i, _)| {
+                let before = code[..i].chars().next_back();
+                let after = code[i + "diesel".len()..].chars().next();
+                let part =
+                    |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                !part(before) && !part(after)
+            })
+        })
+}
+
 fn violations(modules: &BTreeMap<String, Vec<(String, String)>>) -> Vec<String> {
     let mut bad = Vec::new();
     for (module, files) in modules {
@@ -101,6 +120,11 @@ fn violations(modules: &BTreeMap<String, Vec<(String, String)>>) -> Vec<String> 
                         "src/{file}: `{module}` imports `{imported}`, a layer at or above it"
                     ));
                 }
+            }
+            if module != DATABASE_LAYER && names_diesel(text) {
+                bad.push(format!(
+                    "src/{file}: `{module}` names `diesel`; database access belongs in src/db"
+                ));
             }
             if own <= BELOW_FRONT_DOORS {
                 for web in WEB_CRATES {
@@ -138,4 +162,16 @@ fn the_check_catches_an_upward_import() {
     let bad = violations(&modules);
     assert_eq!(bad.len(), 2, "{bad:?}");
     assert!(bad[0].contains("`db` imports `rest`") || bad[1].contains("`db` imports `rest`"));
+}
+
+#[test]
+fn the_check_catches_diesel_outside_the_database_layer() {
+    let mut modules = files_by_module();
+    modules.get_mut("migrate").unwrap().push((
+        "migrate/planted.rs".into(),
+        "use diesel::prelude::*;\n// Diesel is named in this comment only.\n".into(),
+    ));
+    let bad = violations(&modules);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].contains("src/migrate/planted.rs: `migrate` names `diesel`"));
 }

@@ -1,0 +1,558 @@
+//! The bulk writes of `customer-service import` (`migrate::writer` validates the rows and
+//! calls these with one batch at a time).
+//!
+//! A batch costs a fixed number of round trips whatever its size: one query finds the rows
+//! that already exist (same e-mail and website: re-runs update them and keep their ids), one
+//! reserves ids for the new rows, one writes them (PostgreSQL: `COPY FROM STDIN` in the binary
+//! format; SQLite: multi-row INSERTs, which cost no round trip in process), and one sets the
+//! default addresses. Diesel's MultiConnection cannot batch-insert or copy, so the writes
+//! match on the concrete connection.
+
+use super::schema::{customer_addresses, customers};
+use super::{DbConnection, DbError};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// A customer row as an import writes it. `entity_id` is assigned by `write_customers` (the
+/// source's id when it has one); `password_hash` and the default addresses are not
+/// overwritten on an update (see `write_customers`).
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = customers, primary_key(entity_id))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct NewCustomer {
+    pub entity_id: i32,
+    pub website_id: i32,
+    pub email: String,
+    pub email_normalized: String,
+    pub group_id: i32,
+    pub store_id: i32,
+    pub created_in: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub is_active: bool,
+    pub disable_auto_group_change: i16,
+    pub prefix: Option<String>,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub suffix: Option<String>,
+    pub dob: Option<NaiveDate>,
+    pub gender: Option<i16>,
+    pub taxvat: Option<String>,
+    pub confirmation: Option<String>,
+    pub is_subscribed: bool,
+    #[diesel(skip_update)]
+    pub password_hash: Option<String>,
+    #[diesel(skip_update)]
+    pub default_billing: Option<i32>,
+    #[diesel(skip_update)]
+    pub default_shipping: Option<i32>,
+}
+
+/// One customer of a batch: the id the source gave it, if any, and the row.
+#[derive(Debug, Clone)]
+pub struct ImportedCustomer {
+    pub source_id: Option<i32>,
+    pub row: NewCustomer,
+}
+
+/// An address row as an import writes it; `entity_id` and `customer_id` are filled in by
+/// `write_addresses`.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = customer_addresses, primary_key(entity_id))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct NewAddress {
+    pub entity_id: i32,
+    pub customer_id: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub company: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub country_id: String,
+    pub region: Option<String>,
+    pub region_id: i32,
+    pub postcode: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub vat_id: Option<String>,
+}
+
+/// Whose address: a customer id (a Magento database), or an e-mail in a website (Magento's
+/// CSV; `None` when the file names a website that does not exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressOwner {
+    Id(i32),
+    Email {
+        email_normalized: String,
+        website_id: Option<i32>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportedAddress {
+    pub source_id: Option<i32>,
+    pub owner: AddressOwner,
+    pub row: NewAddress,
+    pub default_billing: bool,
+    pub default_shipping: bool,
+}
+
+/// A row of a batch the import refuses: its index in the batch, the field, the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub row: usize,
+    pub field: &'static str,
+    pub reason: String,
+}
+
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    pub created: u64,
+    pub updated: u64,
+    pub refused: Vec<Refusal>,
+}
+
+impl BatchOutcome {
+    fn refuse(&mut self, row: usize, field: &'static str, reason: impl Into<String>) {
+        self.refused.push(Refusal {
+            row,
+            field,
+            reason: reason.into(),
+        });
+    }
+}
+
+/// Multi-row writes on the concrete connection (MultiConnection has no batch insert).
+trait InsertRows: Sized {
+    fn insert(rows: &[Self], conn: &mut DbConnection) -> QueryResult<()>;
+}
+
+macro_rules! insert_rows {
+    ($row:ty, $table:path) => {
+        impl InsertRows for $row {
+            fn insert(rows: &[Self], conn: &mut DbConnection) -> QueryResult<()> {
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                match conn {
+                    DbConnection::Pg(c) => {
+                        diesel::copy_from($table).from_insertable(rows).execute(c)?;
+                    }
+                    // One prepared statement reused for every row: SQLite runs in process,
+                    // so a row costs no round trip, and parsing a multi-row INSERT cost more
+                    // (callgrind) than binding the rows one by one.
+                    DbConnection::Sqlite(c) => {
+                        for row in rows {
+                            diesel::insert_into($table).values(row).execute(c)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+insert_rows!(NewCustomer, customers::table);
+insert_rows!(NewAddress, customer_addresses::table);
+
+/// `n` new ids for `table`, above every stored id and above `above` (ids the batch brings
+/// itself): PostgreSQL draws them from the identity sequence, as a default would; SQLite
+/// follows AUTOINCREMENT's rule (above the largest id ever used). The batch holds the write
+/// lock (SQLite) or the sequence hands them out once (PostgreSQL), so nobody else takes them.
+fn reserve_ids(
+    conn: &mut DbConnection,
+    table: &str,
+    n: usize,
+    above: i32,
+) -> QueryResult<std::ops::Range<i32>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        id: i32,
+    }
+    let n32 = i32::try_from(n).map_err(|e| DbError::SerializationError(Box::new(e)))?;
+    match conn {
+        DbConnection::Pg(c) => {
+            // Sequence values are increasing: the first and the count describe them all
+            // unless another session draws at the same time, then the ids are kept as given.
+            let ids: Vec<i32> = diesel::sql_query(format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'entity_id'))::integer AS id \
+                 FROM generate_series(1, {n32})"
+            ))
+            .load::<Id>(c)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+            let first = ids.first().copied().unwrap_or(1);
+            if ids
+                .iter()
+                .enumerate()
+                .all(|(i, id)| *id == first + i as i32)
+                && first > above
+            {
+                return Ok(first..first + n32);
+            }
+            // Drawn with gaps (a concurrent sign-up) or below the batch's own ids: take the
+            // range above both, and let the sequence catch up at the end of the import.
+            let top: i32 = ids.iter().copied().max().unwrap_or(0).max(above);
+            diesel::sql_query(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'entity_id'), {}, true)::integer AS id",
+                top + n32
+            ))
+            .load::<Id>(c)?;
+            Ok(top + 1..top + 1 + n32)
+        }
+        DbConnection::Sqlite(c) => {
+            let top = diesel::sql_query(format!(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), \
+                 COALESCE((SELECT MAX(entity_id) FROM {table}), 0)) AS id"
+            ))
+            .get_result::<Id>(c)?
+            .id
+            .max(above);
+            Ok(top + 1..top + 1 + n32)
+        }
+    }
+}
+
+/// Of `ids`, those `table` holds, with the owning customer for addresses.
+fn stored_customer_ids(conn: &mut DbConnection, ids: Vec<i32>) -> QueryResult<HashSet<i32>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(customers::table
+        .filter(customers::entity_id.eq_any(ids))
+        .select(customers::entity_id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Writes a batch of customers: a row with the e-mail and website of a stored customer updates
+/// it (its id stays), a new row is inserted with the source's id or a new one. Refused: the
+/// same e-mail and website twice in the batch, a source id another customer holds.
+pub fn write_customers(
+    conn: &mut DbConnection,
+    batch: &[ImportedCustomer],
+) -> QueryResult<BatchOutcome> {
+    let mut outcome = BatchOutcome::default();
+    let emails: Vec<&str> = batch
+        .iter()
+        .map(|c| c.row.email_normalized.as_str())
+        .collect();
+    let existing = super::customers::ids_by_emails(conn, &emails)?;
+    let mut taken = stored_customer_ids(conn, batch.iter().filter_map(|c| c.source_id).collect())?;
+    let mut seen: HashSet<(&str, i32)> = HashSet::with_capacity(batch.len());
+    let mut new_rows: Vec<NewCustomer> = Vec::with_capacity(batch.len());
+    let mut without_id = Vec::new();
+    for (i, c) in batch.iter().enumerate() {
+        let row = &c.row;
+        if !seen.insert((row.email_normalized.as_str(), row.website_id)) {
+            outcome.refuse(
+                i,
+                "email",
+                "This email is found more than once in the import file.",
+            );
+            continue;
+        }
+        if let Some(&id) = existing.get(&(row.email_normalized.clone(), row.website_id)) {
+            update_customer(conn, id, row)?;
+            outcome.updated += 1;
+            continue;
+        }
+        match c.source_id {
+            Some(id) if !taken.insert(id) => {
+                outcome.refuse(
+                    i,
+                    "entity_id",
+                    format!("id {id} belongs to another customer"),
+                );
+                continue;
+            }
+            Some(id) => new_rows.push(NewCustomer {
+                entity_id: id,
+                ..row.clone()
+            }),
+            None => {
+                without_id.push(new_rows.len());
+                new_rows.push(row.clone());
+            }
+        }
+    }
+    if !without_id.is_empty() {
+        let above = batch.iter().filter_map(|c| c.source_id).max().unwrap_or(0);
+        let ids = reserve_ids(conn, "customers", without_id.len(), above)?;
+        for (at, id) in without_id.into_iter().zip(ids) {
+            new_rows[at].entity_id = id;
+        }
+    }
+    outcome.created = new_rows.len() as u64;
+    NewCustomer::insert(&new_rows, conn)?;
+    Ok(outcome)
+}
+
+/// Updates a stored customer from the file. A password set here since (a change, a reset, the
+/// first sign-in's rehash) is newer than the file's: only an account without one takes it.
+fn update_customer(conn: &mut DbConnection, id: i32, row: &NewCustomer) -> QueryResult<()> {
+    diesel::update(customers::table.find(id))
+        .set(row)
+        .execute(conn)?;
+    if let Some(b) = row.default_billing {
+        diesel::update(customers::table.find(id))
+            .set(customers::default_billing.eq(b))
+            .execute(conn)?;
+    }
+    if let Some(s) = row.default_shipping {
+        diesel::update(customers::table.find(id))
+            .set(customers::default_shipping.eq(s))
+            .execute(conn)?;
+    }
+    if let Some(hash) = &row.password_hash {
+        diesel::update(
+            customers::table
+                .find(id)
+                .filter(customers::password_hash.is_null()),
+        )
+        .set(customers::password_hash.eq(hash))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Writes a batch of addresses: owners are resolved (by id or by e-mail and website), an
+/// address whose id its owner already holds is updated, a new one inserted with the source's
+/// id or a new one, and the customers' default billing and shipping set. Refused: an unknown
+/// owner, an address id another customer holds.
+pub fn write_addresses(
+    conn: &mut DbConnection,
+    batch: &[ImportedAddress],
+) -> QueryResult<BatchOutcome> {
+    let mut outcome = BatchOutcome::default();
+    let known_ids = stored_customer_ids(
+        conn,
+        batch
+            .iter()
+            .filter_map(|a| match a.owner {
+                AddressOwner::Id(id) => Some(id),
+                AddressOwner::Email { .. } => None,
+            })
+            .collect(),
+    )?;
+    let emails: Vec<&str> = batch
+        .iter()
+        .filter_map(|a| match &a.owner {
+            AddressOwner::Email {
+                email_normalized, ..
+            } => Some(email_normalized.as_str()),
+            AddressOwner::Id(_) => None,
+        })
+        .collect();
+    let by_email = if emails.is_empty() {
+        HashMap::new()
+    } else {
+        super::customers::ids_by_emails(conn, &emails)?
+    };
+    let address_ids: Vec<i32> = batch.iter().filter_map(|a| a.source_id).collect();
+    let mut stored: HashMap<i32, i32> = if address_ids.is_empty() {
+        HashMap::new()
+    } else {
+        customer_addresses::table
+            .filter(customer_addresses::entity_id.eq_any(address_ids))
+            .select((
+                customer_addresses::entity_id,
+                customer_addresses::customer_id,
+            ))
+            .load::<(i32, i32)>(conn)?
+            .into_iter()
+            .collect()
+    };
+
+    let mut new_rows: Vec<NewAddress> = Vec::with_capacity(batch.len());
+    // Rows still to get an id: their place in `new_rows` and their default flags.
+    let mut without_id: Vec<(usize, bool, bool)> = Vec::new();
+    let (mut billing, mut shipping) = (Defaults::default(), Defaults::default());
+    for (i, a) in batch.iter().enumerate() {
+        let owner = match &a.owner {
+            AddressOwner::Id(id) => known_ids.contains(id).then_some(*id),
+            AddressOwner::Email {
+                email_normalized,
+                website_id,
+            } => website_id.and_then(|w| by_email.get(&(email_normalized.clone(), w)).copied()),
+        };
+        let Some(customer_id) = owner else {
+            match a.owner {
+                AddressOwner::Id(_) => {
+                    outcome.refuse(i, "parent_id", "No customer with this id was imported.")
+                }
+                AddressOwner::Email { .. } => outcome.refuse(
+                    i,
+                    "_email",
+                    "We can't find that email and website combination.",
+                ),
+            }
+            continue;
+        };
+        let row = NewAddress {
+            customer_id,
+            ..a.row.clone()
+        };
+        let Some(id) = a.source_id else {
+            without_id.push((new_rows.len(), a.default_billing, a.default_shipping));
+            new_rows.push(row);
+            continue;
+        };
+        match stored.get(&id) {
+            Some(&owner) if owner == customer_id => {
+                diesel::update(customer_addresses::table.find(id))
+                    .set(&NewAddress {
+                        entity_id: id,
+                        ..row
+                    })
+                    .execute(conn)?;
+                outcome.updated += 1;
+            }
+            Some(_) => {
+                outcome.refuse(
+                    i,
+                    "_entity_id",
+                    format!("address {id} belongs to another customer"),
+                );
+                continue;
+            }
+            None => {
+                stored.insert(id, customer_id);
+                new_rows.push(NewAddress {
+                    entity_id: id,
+                    ..row
+                });
+            }
+        }
+        billing.add(a.default_billing, customer_id, id);
+        shipping.add(a.default_shipping, customer_id, id);
+    }
+    if !without_id.is_empty() {
+        let above = batch.iter().filter_map(|a| a.source_id).max().unwrap_or(0);
+        let ids = reserve_ids(conn, "customer_addresses", without_id.len(), above)?;
+        for ((at, b, s), id) in without_id.into_iter().zip(ids) {
+            let row = &mut new_rows[at];
+            row.entity_id = id;
+            billing.add(b, row.customer_id, id);
+            shipping.add(s, row.customer_id, id);
+        }
+    }
+    outcome.created = new_rows.len() as u64;
+    NewAddress::insert(&new_rows, conn)?;
+    billing.write(conn, "default_billing")?;
+    shipping.write(conn, "default_shipping")?;
+    Ok(outcome)
+}
+
+/// A batch's default addresses by customer; the first one a batch names for a customer wins.
+#[derive(Default)]
+struct Defaults {
+    pairs: Vec<(i32, i32)>,
+    customers: HashSet<i32>,
+}
+
+impl Defaults {
+    fn add(&mut self, is_default: bool, customer_id: i32, address_id: i32) {
+        if is_default && self.customers.insert(customer_id) {
+            self.pairs.push((customer_id, address_id));
+        }
+    }
+
+    /// PostgreSQL: one UPDATE joined to a VALUES list per chunk (one round trip; only
+    /// integers go into the text). SQLite: one prepared UPDATE per customer, which costs
+    /// less than parsing the long statement.
+    fn write(&self, conn: &mut DbConnection, column: &str) -> QueryResult<()> {
+        use std::fmt::Write;
+        if let DbConnection::Sqlite(c) = conn {
+            for &(customer, address) in &self.pairs {
+                let target = diesel::update(customers::table.find(customer));
+                if column == "default_billing" {
+                    target
+                        .set(customers::default_billing.eq(address))
+                        .execute(c)?;
+                } else {
+                    target
+                        .set(customers::default_shipping.eq(address))
+                        .execute(c)?;
+                }
+            }
+            return Ok(());
+        }
+        for chunk in self.pairs.chunks(10_000) {
+            let mut values = String::with_capacity(chunk.len() * 16);
+            for (i, (c, a)) in chunk.iter().enumerate() {
+                let sep = if i == 0 { "" } else { "," };
+                let _ = write!(values, "{sep}({c},{a})");
+            }
+            conn.batch_execute(&format!(
+                "UPDATE customers SET {column} = v.column2 FROM (VALUES {values}) AS v \
+                 WHERE customers.entity_id = v.column1"
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// The end of an import: defaults that name no address of their customer (a rejected
+/// address) are cleared, and PostgreSQL's id sequences move past the imported ids (not in a
+/// dry run: sequences ignore rollbacks).
+pub fn finish(conn: &mut DbConnection, advance_sequences: bool) -> QueryResult<()> {
+    for column in ["default_billing", "default_shipping"] {
+        conn.batch_execute(&format!(
+            "UPDATE customers SET {column} = NULL WHERE {column} IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM customer_addresses a WHERE a.entity_id = customers.{column} \
+             AND a.customer_id = customers.entity_id)"
+        ))?;
+    }
+    if let (true, DbConnection::Pg(pg)) = (advance_sequences, conn) {
+        for table in ["customers", "customer_addresses"] {
+            pg.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'entity_id'), \
+                 GREATEST(COALESCE((SELECT MAX(entity_id) FROM {table}), 0) + 1, \
+                 nextval(pg_get_serial_sequence('{table}', 'entity_id'))), false)"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f` as one batch: its own write transaction, or a savepoint of a dry run's outer one.
+pub fn batch_transaction<T>(
+    conn: &mut DbConnection,
+    dry_run: bool,
+    f: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    if dry_run {
+        conn.transaction(f)
+    } else {
+        super::write_transaction(conn, f)
+    }
+}
+
+/// A database refusal of one row as a report reason, without the driver's text (it may
+/// quote values); `None` when the failure is not about a row (the connection lost).
+pub fn refusal_reason(e: &DbError) -> Option<&'static str> {
+    use diesel::result::DatabaseErrorKind as K;
+    Some(match e {
+        DbError::DatabaseError(K::UniqueViolation, _) => "a row with the same key exists",
+        DbError::DatabaseError(K::ForeignKeyViolation, _) => "refers to a row that does not exist",
+        DbError::DatabaseError(K::CheckViolation | K::NotNullViolation, _) => {
+            "a value the database refuses"
+        }
+        DbError::DatabaseError(K::Unknown, _) => "the database refused the row",
+        _ => return None,
+    })
+}
