@@ -5,10 +5,10 @@
 pub mod addresses;
 pub mod back_office;
 pub mod customers;
-pub mod groups;
-pub mod newsletter;
 pub mod export;
+pub mod groups;
 pub mod import;
+pub mod newsletter;
 pub mod password_resets;
 pub mod schema;
 pub mod scopes;
