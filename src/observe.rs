@@ -101,8 +101,6 @@ impl RootSpanBuilder for RequestSpan {
     }
 }
 
-/// Outermost middleware: assigns the request id, then writes the access line, the metrics
-/// and the `X-Request-Id` (and `X-Served-By`) response headers.
 /// The client's IP (`ratelimit::client_ip`): the TCP peer, unless it is a trusted proxy; then
 /// the nearest hop of `X-Forwarded-For` / `Forwarded` that is not itself trusted.
 fn client_ip_of(req: &ServiceRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr> {
@@ -122,6 +120,8 @@ fn client_ip_of(req: &ServiceRequest, trusted: &[ipnet::IpNet]) -> Option<IpAddr
     ))
 }
 
+/// Outermost middleware: assigns the request id, then writes the access line, the metrics
+/// and the `X-Request-Id` (and `X-Served-By`) response headers.
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -86,14 +86,20 @@ on_both_backends! {
         use diesel_migrations::{MigrationHarness, embed_migrations, EmbeddedMigrations};
         const PG: EmbeddedMigrations = embed_migrations!("migrations/postgres");
         const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+        // Every migration of the backend's tree, whatever their number.
+        let tree = match backend { Backend::Postgres => "postgres", Backend::Sqlite => "sqlite" };
+        let count = std::fs::read_dir(format!("{}/migrations/{tree}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .count();
+        assert!(count >= 7, "{count}");
         let app = spawn_app(backend).await;
-        app.state.db.run(|conn| {
+        app.state.db.run(move |conn| {
             let (reverted, reapplied) = match conn {
                 DbConnection::Pg(c) => (c.revert_all_migrations(PG).unwrap().len(), c.run_pending_migrations(PG).unwrap().len()),
                 DbConnection::Sqlite(c) => (c.revert_all_migrations(SQLITE).unwrap().len(), c.run_pending_migrations(SQLITE).unwrap().len()),
             };
-            assert_eq!(reverted, 6);
-            assert_eq!(reapplied, 6);
+            assert_eq!(reverted, count);
+            assert_eq!(reapplied, count);
             Ok(())
         }).await.unwrap();
     }
