@@ -93,6 +93,11 @@ pub fn regions_of(country_id: &str) -> impl Iterator<Item = &'static Region> + '
     REGIONS.iter().filter(move |r| r.country_id == country_id)
 }
 
+/// Every region, in id order.
+pub fn all_regions() -> impl Iterator<Item = &'static Region> {
+    REGIONS.iter()
+}
+
 /// Whether Magento keeps a region list for this country.
 pub fn has_regions(country_id: &str) -> bool {
     regions_of(country_id).next().is_some()
