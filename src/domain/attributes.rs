@@ -70,7 +70,9 @@ pub enum Source {
 }
 
 /// One attribute, with the columns of `eav_attribute` and `customer_eav_attribute` that
-/// `AttributeMetadataConverter` reads.
+/// `AttributeMetadataConverter` reads. `sort_order` is `customer_eav_attribute.sort_order`,
+/// which the Customer `PropertyMapper` fills from a definition's `position` (0 without one;
+/// the definitions' own `sort_order` goes to the attribute set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribute {
     pub code: &'static str,
@@ -181,7 +183,6 @@ pub const CUSTOMER: &[Attribute] = &[
         ..attr("website_id", "Associate to Website", "select")
     },
     Attribute {
-        sort_order: 20,
         visible: false,
         source: Source::Store,
         ..attr("store_id", "Create In", "select")
@@ -259,13 +260,11 @@ pub const CUSTOMER: &[Attribute] = &[
     },
     Attribute {
         required: false,
-        sort_order: 82,
         visible: false,
         ..attr("default_billing", "Default Billing Address", "text")
     },
     Attribute {
         required: false,
-        sort_order: 83,
         visible: false,
         ..attr("default_shipping", "Default Shipping Address", "text")
     },
@@ -281,14 +280,12 @@ pub const CUSTOMER: &[Attribute] = &[
     },
     Attribute {
         required: false,
-        sort_order: 85,
         visible: false,
         grid: [true, true, true, false],
         ..attr("confirmation", "Is Confirmed", "text")
     },
     Attribute {
         required: false,
-        sort_order: 86,
         visible: false,
         system: false,
         grid: [true, true, true, false],
@@ -307,6 +304,7 @@ pub const CUSTOMER: &[Attribute] = &[
     },
     Attribute {
         required: false,
+        sort_order: 28,
         source: Source::Boolean,
         forms: ADMIN_FORMS,
         ..attr(
@@ -317,7 +315,6 @@ pub const CUSTOMER: &[Attribute] = &[
     },
     Attribute {
         required: false,
-        sort_order: 87,
         visible: false,
         system: false,
         ..attr("updated_at", "Updated At", "date")
@@ -428,11 +425,20 @@ pub const ADDRESS: &[Attribute] = &[
     },
     Attribute {
         required: false,
+        visible: false,
+        system: false,
         sort_order: 130,
         rules: NAME_RULES,
         grid: [true, false, false, true],
         forms: ADDRESS_FORMS,
         ..attr("fax", "Fax", "text")
+    },
+    // Added by `DefaultCustomerGroupsAndAttributes` (label renamed by `UpdateVATNumber`).
+    Attribute {
+        required: false,
+        sort_order: 140,
+        forms: ADDRESS_FORMS,
+        ..attr("vat_id", "VAT Number", "text")
     },
 ];
 

@@ -42,6 +42,7 @@ const ADDRESS_CODES: &[&str] = &[
     "postcode",
     "telephone",
     "fax",
+    "vat_id",
 ];
 
 /// CustomerMetadataTest's `firstname`, with the validation rules in their stored order.
@@ -220,14 +221,14 @@ on_both_backends! {
         let admin = app.admin_token().await;
         let (status, create) = get(&app, "customer/form/customer_account_create", &admin).await;
         assert_eq!((status, codes(&create)), (200, vec![
-            "prefix", "firstname", "middlename", "lastname", "suffix", "email", "created_at",
+            "created_at", "prefix", "firstname", "middlename", "lastname", "suffix", "email",
             "dob", "taxvat", "gender",
         ]));
         let (status, admin_form) = get(&app, "customer/form/adminhtml_customer", &admin).await;
         assert_eq!(status, 200);
         assert!(admin_form.as_array().unwrap().contains(&firstname()));
         assert!(admin_form.as_array().unwrap().contains(&gender()));
-        assert_eq!(codes(&admin_form)[..3], ["disable_auto_group_change", "website_id", "created_in"]);
+        assert_eq!(codes(&admin_form)[..5], ["created_at", "website_id", "created_in", "group_id", "disable_auto_group_change"]);
         let (_, checkout) = get(&app, "customer/form/adminhtml_checkout", &admin).await;
         assert_eq!(codes(&checkout), ["group_id", "email", "dob", "taxvat", "gender"]);
     }
@@ -245,6 +246,8 @@ on_both_backends! {
         assert!(edit.as_array().unwrap().contains(&postcode()));
         assert_eq!(edit.as_array().unwrap().len(), ADDRESS_CODES.len());
 
+        let (_, fax) = get(&app, "customerAddress/attribute/fax", &admin).await;
+        assert_eq!((fax["visible"].clone(), fax["system"].clone()), (json!(false), json!(false)));
         let (_, street) = get(&app, "customerAddress/attribute/street", &admin).await;
         assert_eq!((street["frontend_input"].clone(), street["multiline_count"].clone()), (json!("multiline"), json!(2)));
         let (_, country) = get(&app, "customerAddress/attribute/country_id", &admin).await;
