@@ -49,14 +49,14 @@ impl Entity {
     }
 }
 
-/// Where an attribute's options come from (its source model).
+/// Where an attribute's options come from (its source model). An attribute without one whose
+/// input is not a select (`disable_auto_group_change` is a `boolean`) has no options
+/// (`AbstractAttribute::usesSource`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     None,
     /// `Eav\Model\Entity\Attribute\Source\Table` with the install options.
     Gender,
-    /// `Eav\Model\Entity\Attribute\Source\Boolean`: Yes 1, No 0.
-    Boolean,
     /// `Customer\Model\Customer\Attribute\Source\Website`: the websites.
     Website,
     /// `Customer\Model\Customer\Attribute\Source\Store`: store views grouped by website.
@@ -305,7 +305,6 @@ pub const CUSTOMER: &[Attribute] = &[
     Attribute {
         required: false,
         sort_order: 28,
-        source: Source::Boolean,
         forms: ADMIN_FORMS,
         ..attr(
             "disable_auto_group_change",

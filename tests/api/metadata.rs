@@ -211,6 +211,9 @@ on_both_backends! {
             ]}
         ]));
 
+        let (_, agc) = get(&app, "customer/attribute/disable_auto_group_change", &admin).await;
+        assert_eq!((agc["frontend_input"].clone(), agc["options"].clone(), agc["sort_order"].clone()), (json!("boolean"), json!([]), json!(28)));
+
         assert_eq!(get(&app, "customer/custom", &admin).await, (200, json!([])));
     }
 }

@@ -73,7 +73,6 @@ fn options(source: Source, data: &OptionData<'_>) -> Vec<OptionResponse> {
         Source::Gender => std::iter::once(option(" ", ""))
             .chain(GENDER_OPTIONS.iter().map(|(l, v)| option(*l, v)))
             .collect(),
-        Source::Boolean => vec![option("Yes", 1), option("No", 0)],
         Source::Website => websites
             .map(|w| option(w.name.clone(), w.website_id))
             .collect(),
