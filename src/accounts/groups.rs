@@ -192,3 +192,8 @@ pub async fn search_groups(
         .run(move |conn| search::search_groups(conn, &criteria))
         .await
 }
+
+/// `GroupManagement::getLoggedInGroups`, as `(id, code)`: the options of `group_id`.
+pub async fn logged_in_groups(state: &AppState) -> Result<Vec<(i32, String)>, AppError> {
+    state.db.run(|conn| Ok(queries::logged_in(conn)?)).await
+}

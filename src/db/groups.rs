@@ -235,3 +235,15 @@ pub fn set_default_group_id(conn: &mut DbConnection, id: i32) -> QueryResult<()>
         .execute(conn)
         .map(|_| ())
 }
+
+/// Every group but NOT LOGGED IN, by id, as `(id, code)` (`GroupManagement::getLoggedInGroups`).
+pub fn logged_in(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)>> {
+    customer_groups::table
+        .filter(customer_groups::customer_group_id.ne(0))
+        .select((
+            customer_groups::customer_group_id,
+            customer_groups::customer_group_code,
+        ))
+        .order(customer_groups::customer_group_id)
+        .load(conn)
+}

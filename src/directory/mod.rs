@@ -108,6 +108,11 @@ static REGIONS_BY_COUNTRY: std::sync::LazyLock<
     by_country
 });
 
+/// Every region, in id order.
+pub fn all_regions() -> impl Iterator<Item = &'static Region> {
+    REGIONS.iter()
+}
+
 /// Whether Magento keeps a region list for this country.
 pub fn has_regions(country_id: &str) -> bool {
     regions_of(country_id).next().is_some()

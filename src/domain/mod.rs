@@ -2,6 +2,7 @@
 //! these types only; wire code builds their unvalidated `*Input` forms.
 
 pub mod address;
+pub mod attributes;
 pub mod customer;
 pub mod email;
 pub mod group;

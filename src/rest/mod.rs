@@ -14,8 +14,8 @@ pub mod wire;
 use crate::error::AppError;
 use actix_web::{HttpResponse, ResponseError, web};
 use handlers::{
-    back_office, confirmation, customers, directory, groups, health, me, password_reset, schema,
-    stores, tokens,
+    back_office, confirmation, customers, directory, groups, health, me, metadata, password_reset,
+    schema, stores, tokens,
 };
 
 /// Magento's V1 routes, mounted under every REST prefix (`/rest/V1`, `/rest/<store>/V1`).
@@ -147,6 +147,38 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         .route(
             "/customerGroups/{id}",
             web::delete().to(groups::delete_group),
+        )
+        .route(
+            "/attributeMetadata/customer",
+            web::get().to(metadata::all::<metadata::Customer>),
+        )
+        .route(
+            "/attributeMetadata/customer/custom",
+            web::get().to(metadata::custom::<metadata::Customer>),
+        )
+        .route(
+            "/attributeMetadata/customer/attribute/{attributeCode}",
+            web::get().to(metadata::attribute::<metadata::Customer>),
+        )
+        .route(
+            "/attributeMetadata/customer/form/{formCode}",
+            web::get().to(metadata::form::<metadata::Customer>),
+        )
+        .route(
+            "/attributeMetadata/customerAddress",
+            web::get().to(metadata::all::<metadata::Address>),
+        )
+        .route(
+            "/attributeMetadata/customerAddress/custom",
+            web::get().to(metadata::custom::<metadata::Address>),
+        )
+        .route(
+            "/attributeMetadata/customerAddress/attribute/{attributeCode}",
+            web::get().to(metadata::attribute::<metadata::Address>),
+        )
+        .route(
+            "/attributeMetadata/customerAddress/form/{formCode}",
+            web::get().to(metadata::form::<metadata::Address>),
         )
         .route("/store/websites", web::get().to(stores::websites))
         .route("/store/storeGroups", web::get().to(stores::store_groups))

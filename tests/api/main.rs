@@ -19,6 +19,7 @@ mod import;
 mod layers;
 mod legacy_passwords;
 mod me;
+mod metadata;
 mod openapi;
 mod operations;
 mod pages;

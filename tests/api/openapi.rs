@@ -41,6 +41,8 @@ on_both_backends! {
                 .replace("{resetPasswordLinkToken}", "abc")
                 .replace("{email}", "a@b.co")
                 .replace("{countryId}", "US")
+                .replace("{attributeCode}", "firstname")
+                .replace("{formCode}", "adminhtml_customer")
                 .replace("{id}", "1")
                 .replace("{storeCode}", "default");
             // Paths served at the root (their `servers` entry says so), not under a REST prefix.

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod groups;
 pub mod health;
 pub mod me;
+pub mod metadata;
 pub mod password_reset;
 pub mod schema;
 pub mod stores;

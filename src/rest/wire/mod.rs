@@ -3,4 +3,5 @@
 
 pub mod customer;
 pub mod group;
+pub mod metadata;
 pub mod search;
