@@ -43,6 +43,9 @@ pub struct Hasher {
     dummy: Arc<OnceLock<String>>,
     /// Jobs sent and not yet started: the `customer_hashing_queue_depth` gauge.
     queued: Arc<std::sync::atomic::AtomicUsize>,
+    /// bcrypt work done by password checks, in Blowfish key-schedule rounds (2^cost per
+    /// verification): what makes every answer cost the same, counted instead of timed.
+    check_work: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Lowers the calling thread's scheduling priority (Linux keeps a nice value per thread).
@@ -90,6 +93,7 @@ impl Hasher {
             jobs,
             dummy: Arc::new(OnceLock::new()),
             queued: Arc::default(),
+            check_work: Arc::default(),
         }
     }
 
@@ -119,6 +123,14 @@ impl Hasher {
             .map_err(AppError::internal)
     }
 
+    /// The bcrypt work done by [`Hasher::check`] so far, in key-schedule rounds (2^cost per
+    /// verification). Tests compare it across answers: equal work is what keeps a migrated
+    /// or unknown account from being told apart by timing, and unlike a clock it does not
+    /// depend on what else the machine is doing.
+    pub fn check_work(&self) -> u64 {
+        self.check_work.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Checks a password. With no stored hash (unknown account, or an account without a
     /// password) it verifies against a dummy hash and answers `false`, in the same time.
     /// Magento-form hashes of imported accounts are accepted too (see [`Hasher::check`]).
@@ -140,18 +152,29 @@ impl Hasher {
     ) -> Result<PasswordCheck, AppError> {
         let cost = self.cost;
         let dummy = self.dummy.clone();
+        let work = self.check_work.clone();
         self.run(move || {
             let pre = prehash(&password);
+            let verify = |stored: &str| {
+                // `$2b$NN$...`: 2^NN rounds; an unreadable cost counts as none.
+                let rounds = stored
+                    .get(4..6)
+                    .and_then(|c| c.parse::<u32>().ok())
+                    .and_then(|c| 1u64.checked_shl(c))
+                    .unwrap_or(0);
+                work.fetch_add(rounds, std::sync::atomic::Ordering::Relaxed);
+                libcrypt::bcrypt_verify(&pre, stored)
+            };
             let dummy_verify = || {
                 let d = dummy.get_or_init(|| {
                     libcrypt::bcrypt_hash(&uuid::Uuid::new_v4().to_string(), cost)
                         .expect("bcrypt of a fixed-size input")
                 });
-                let _ = libcrypt::bcrypt_verify(&pre, d);
+                let _ = verify(d);
             };
             match hash {
                 Some(h) if legacy_hash::is_bcrypt(&h) => {
-                    if libcrypt::bcrypt_verify(&pre, &h) {
+                    if verify(&h) {
                         PasswordCheck::Right
                     } else {
                         PasswordCheck::Wrong

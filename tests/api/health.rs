@@ -261,8 +261,10 @@ mod hung_database_answers_503_within_the_query_timeout {
         for reply in &replies {
             assert_eq!((reply.status, &reply.body), (503, &unavailable));
         }
+        // A bound, not a speed target: the budget is 2 s, the unbounded case is the whole
+        // hang; the margin keeps a loaded CI machine from failing it.
         assert!(
-            took < Duration::from_secs(5),
+            took < Duration::from_secs(10),
             "answered within the query budget (2 s): {took:?}"
         );
         // Requests during the hang keep being answered, not queued behind the hung ones.
@@ -270,7 +272,7 @@ mod hung_database_answers_503_within_the_query_timeout {
         let reply = app.token_reply("jdoe@example.com", "Password1").await;
         assert_eq!((reply.status, &reply.body), (503, &unavailable));
         assert!(
-            started.elapsed() < Duration::from_secs(5),
+            started.elapsed() < Duration::from_secs(10),
             "{:?}",
             started.elapsed()
         );
