@@ -177,7 +177,10 @@ pub fn save_customer(
         group_id: scope.map(|s| s.group_id),
         ..CustomerChanges::default()
     };
-    queries::update(conn, customer_id, &changes)?;
+    queries::update_profile(conn, customer_id, &changes).map_err(|e| match e {
+        queries::CreateError::DuplicateEmail => AppError::duplicate_email(),
+        queries::CreateError::Database(e) => AppError::from(e),
+    })?;
     queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
 }
 

@@ -519,6 +519,22 @@ pub fn update(
     Ok(())
 }
 
+/// [`update`] for a save that may change the e-mail: the unique index on e-mail and website
+/// decides a race with a sign-up or another change to the same address (both passed the
+/// "is it taken" read), and the loser is told so as [`CreateError::DuplicateEmail`].
+pub fn update_profile(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    changes: &CustomerChanges,
+) -> Result<(), CreateError> {
+    update(conn, customer_id, changes).map_err(|e| match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            CreateError::DuplicateEmail
+        }
+        other => CreateError::Database(other),
+    })
+}
+
 /// Replaces the password hash only if it is still `old`: a password changed or reset since
 /// `old` was read keeps the newer hash. `updated_at` stays (the account did not change).
 /// Answers whether the row was written.

@@ -394,3 +394,39 @@ on_both_backends! {
         }
     }
 }
+
+/// An e-mail change racing a sign-up for the same address (found by the fuzzer on
+/// PostgreSQL: a 500). Both pass the "is it taken" read; the unique index takes one. The
+/// loser answers Magento's duplicate-e-mail 400, never a 500, and exactly one account ends
+/// with the address.
+on_both_backends! {
+    async fn an_email_change_racing_a_sign_up_for_that_address_is_a_duplicate_not_a_500(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        let duplicate = json!({"message": "A customer with the same email address already exists in an associated website."});
+        for round in 0..10 {
+            let email = format!("race{round}@example.com");
+            let change = json!({"customer": {"email": email, "firstname": "John", "lastname": "Doe"}});
+            let sign_up = json!({"customer": {"email": email, "firstname": "Jane", "lastname": "Roe"}, "password": "Password1"});
+            let (changed, created) = futures_util::join!(
+                app.save_me(&token, &change),
+                app.create_customer(&sign_up)
+            );
+            let mut statuses = [changed.status, created.status];
+            statuses.sort();
+            assert_eq!(statuses, [200, 400], "round {round}: {:?} {:?}", changed.body, created.body);
+            let loser = if changed.status == 400 { &changed } else { &created };
+            assert_eq!(loser.body, duplicate, "round {round}");
+            let owners = app
+                .with_db(move |conn| {
+                    customers::table
+                        .filter(customers::email.eq(format!("race{round}@example.com")))
+                        .count()
+                        .get_result::<i64>(conn)
+                })
+                .await;
+            assert_eq!(owners, 1, "round {round}");
+        }
+    }
+}
