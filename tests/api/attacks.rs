@@ -395,10 +395,10 @@ on_both_backends! {
     }
 }
 
-/// An e-mail change racing a sign-up for the same address (found by the fuzzer on
-/// PostgreSQL: a 500). Both pass the "is it taken" read; the unique index takes one. The
-/// loser answers Magento's duplicate-e-mail 400, never a 500, and exactly one account ends
-/// with the address.
+// An e-mail change racing a sign-up for the same address (found by the fuzzer on
+// PostgreSQL: a 500). Both pass the "is it taken" read; the unique index takes one. The
+// loser answers Magento's duplicate-e-mail 400, never a 500, and exactly one account ends
+// with the address.
 on_both_backends! {
     async fn an_email_change_racing_a_sign_up_for_that_address_is_a_duplicate_not_a_500(backend: Backend) {
         let app = spawn_app(backend).await;
