@@ -119,6 +119,19 @@ pub enum CreateError {
     Database(#[from] DieselError),
 }
 
+impl CreateError {
+    /// A failed customer write: the unique index on e-mail and website is the one that can
+    /// refuse it for the client's input; anything else is the database's.
+    fn from_write(e: DieselError) -> Self {
+        match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::DuplicateEmail
+            }
+            other => Self::Database(other),
+        }
+    }
+}
+
 /// Id of the customer with this e-mail in the website, if any.
 pub fn find_id_by_email(
     conn: &mut DbConnection,
@@ -193,12 +206,7 @@ pub fn create_with_addresses(
         }
         Ok(id)
     });
-    result.map_err(|e| match e {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            CreateError::DuplicateEmail
-        }
-        other => CreateError::Database(other),
-    })
+    result.map_err(CreateError::from_write)
 }
 
 /// A customer with its addresses (in id order): what every read of an account returns.
@@ -527,12 +535,7 @@ pub fn update_profile(
     customer_id: i32,
     changes: &CustomerChanges,
 ) -> Result<(), CreateError> {
-    update(conn, customer_id, changes).map_err(|e| match e {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            CreateError::DuplicateEmail
-        }
-        other => CreateError::Database(other),
-    })
+    update(conn, customer_id, changes).map_err(CreateError::from_write)
 }
 
 /// Replaces the password hash only if it is still `old`: a password changed or reset since
