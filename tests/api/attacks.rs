@@ -61,8 +61,23 @@ on_both_backends! {
         let app = spawn_app_with(backend, |s| s.token_max_failures = 1000).await;
         let id = app.create_seed_customer().await["id"].as_i64().unwrap() as i32;
         let wrong = concurrent_sign_ins(&app, "jdoe@example.com", "Wrong-password1", 29);
+        // The right password goes in as soon as the lock is recorded, while wrong guesses
+        // may still be in flight (a fixed 20 ms delay raced the guesses on a loaded machine).
         let right = async {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            for _ in 0..2500 {
+                let locked = app
+                    .with_db(move |conn| {
+                        customers::table
+                            .find(id)
+                            .select(customers::lock_expires)
+                            .first::<Option<chrono::NaiveDateTime>>(conn)
+                    })
+                    .await;
+                if locked.is_some() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
             app.token_reply("jdoe@example.com", "Password1").await.status
         };
         let (wrong, right) = futures_util::join!(wrong, right);
