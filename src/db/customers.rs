@@ -19,7 +19,9 @@ pub struct CustomerRow {
     pub group_id: i32,
     pub store_id: i32,
     pub created_in: String,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub is_active: bool,
     pub disable_auto_group_change: i16,
@@ -48,7 +50,9 @@ pub struct CustomerRow {
 pub struct AddressRow {
     pub entity_id: i32,
     pub customer_id: i32,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub firstname: String,
     pub middlename: Option<String>,
