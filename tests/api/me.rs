@@ -303,3 +303,44 @@ on_both_backends! {
         assert_eq!(app.call("POST", path, None, Some(&json!({"customerEmail": "jdoe@example.com", "websiteId": 0}))).await.body, json!(true));
     }
 }
+
+on_both_backends! {
+    // The account reads take the customer with the token in one statement that only finds
+    // customer tokens (issue 14): every other token, and a customer token that no longer
+    // counts, must still be refused exactly as a guest is, on all three routes.
+    async fn account_reads_refuse_every_token_but_a_live_customers_like_a_guest(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let (created, token) = jane_with_two_addresses(&app).await;
+        let admin = app.admin_token().await;
+        let integration = app.integration_token("erp", &["Magento_Customer::customer"]).await;
+        let routes = ["/rest/V1/customers/me", "/rest/V1/customers/me/billingAddress", "/rest/default/V1/customers/me/shippingAddress"];
+        let served = app.call("GET", routes[0], Some(&token), None).await;
+        assert_eq!((served.status, &served.body), (200, &created));
+        for other in [admin.as_str(), integration.as_str(), "abcdefghijklmnopqrstuvwxyz012345"] {
+            for route in routes {
+                let reply = app.call("GET", route, Some(other), None).await;
+                assert_eq!((reply.status, reply.body), (401, not_authorized("self")), "{route}");
+            }
+        }
+        // Deactivated: the token stops working at once.
+        let id = created["id"].as_i64().unwrap() as i32;
+        app.with_db(move |conn| {
+            diesel::update(customers::table.find(id)).set(customers::is_active.eq(false)).execute(conn)
+        })
+        .await;
+        for route in routes {
+            let reply = app.call("GET", route, Some(&token), None).await;
+            assert_eq!((reply.status, reply.body), (401, not_authorized("self")), "{route}");
+        }
+        // Expired: likewise.
+        app.with_db(move |conn| {
+            diesel::update(customers::table.find(id)).set(customers::is_active.eq(true)).execute(conn)?;
+            diesel::update(customer_service::db::schema::access_tokens::table)
+                .set(customer_service::db::schema::access_tokens::expires_at.eq(chrono::Utc::now().naive_utc() - chrono::TimeDelta::seconds(1)))
+                .execute(conn)
+        })
+        .await;
+        let reply = app.call("GET", routes[0], Some(&token), None).await;
+        assert_eq!((reply.status, reply.body), (401, not_authorized("self")));
+    }
+}
