@@ -58,7 +58,11 @@ pub fn bearer_token(header: &str) -> Option<&str> {
 
 /// Whether a string could be a token we issued; anything else is not looked up.
 pub fn is_well_formed(token: &str) -> bool {
-    token.len() == TOKEN_LENGTH && token.bytes().all(|b| ALPHABET.contains(&b))
+    // The same set as `ALPHABET`, tested without a search through it.
+    token.len() == TOKEN_LENGTH
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -23,8 +23,14 @@ impl Formatter for PhpFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Most fragments (every key, most values) need nothing escaped: one byte scan, one
+        // write.
+        let Some(first) = fragment.bytes().position(|b| b == b'/' || !b.is_ascii()) else {
+            return writer.write_all(fragment.as_bytes());
+        };
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        for (i, c) in fragment[first..].char_indices() {
+            let i = i + first;
             if c == '/' || !c.is_ascii() {
                 writer.write_all(&fragment.as_bytes()[start..i])?;
                 if c == '/' {

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::rest::php::{
     each_field, to_bool, to_int, to_list, to_object, to_string, to_string_list,
 };
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -167,7 +168,59 @@ fn parse_region(key: &str, value: &Value) -> Result<RegionInput, AppError> {
 // ----------------------------------------------------------------------------------------
 // Output. Field order is the getter order of Magento's interfaces; `None` fields are omitted.
 
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+/// A stored time as Magento renders it (`Y-m-d H:i:s`), written by position: chrono's
+/// `format` parses its pattern on every call, a tenth of `GET /me`'s rendering (issue 14).
+#[derive(Debug, Clone, Copy)]
+pub struct WireTime(pub NaiveDateTime);
+
+/// A date as Magento renders it (`Y-m-d`).
+#[derive(Debug, Clone, Copy)]
+pub struct WireDate(pub NaiveDate);
+
+/// Writes `value` as `width` zero-padded digits at `out[at..]`.
+fn put_digits(out: &mut [u8], at: usize, width: usize, mut value: u32) {
+    for i in (at..at + width).rev() {
+        out[i] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// `YYYY-MM-DD` into `out[..10]`; `false` for a year chrono would write with a sign or more
+/// digits (then chrono writes it).
+fn put_date(out: &mut [u8], date: NaiveDate) -> bool {
+    let Ok(year @ 0..=9999) = u32::try_from(date.year()) else {
+        return false;
+    };
+    put_digits(out, 0, 4, year);
+    out[4] = b'-';
+    put_digits(out, 5, 2, date.month());
+    out[7] = b'-';
+    put_digits(out, 8, 2, date.day());
+    true
+}
+
+impl Serialize for WireTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = *b"0000-00-00 00:00:00";
+        if !put_date(&mut out, self.0.date()) {
+            return serializer.collect_str(&self.0.format("%Y-%m-%d %H:%M:%S"));
+        }
+        put_digits(&mut out, 11, 2, self.0.hour());
+        put_digits(&mut out, 14, 2, self.0.minute());
+        put_digits(&mut out, 17, 2, self.0.second());
+        serializer.serialize_str(std::str::from_utf8(&out).expect("ASCII digits"))
+    }
+}
+
+impl Serialize for WireDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = *b"0000-00-00";
+        if !put_date(&mut out, self.0) {
+            return serializer.collect_str(&self.0.format("%Y-%m-%d"));
+        }
+        serializer.serialize_str(std::str::from_utf8(&out).expect("ASCII digits"))
+    }
+}
 
 /// `RegionInterface`: all three keys are non-nullable in Magento, so they are always present.
 #[derive(Debug, Serialize)]
@@ -228,11 +281,11 @@ pub struct CustomerResponse<'a> {
     pub default_billing: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_shipping: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: WireTime,
+    pub updated_at: WireTime,
     pub created_in: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dob: Option<String>,
+    pub dob: Option<WireDate>,
     pub email: &'a str,
     pub firstname: &'a str,
     pub lastname: &'a str,
@@ -310,10 +363,10 @@ impl<'a> CustomerResponse<'a> {
             group_id: customer.group_id,
             default_billing: customer.default_billing.map(|id| id.to_string()),
             default_shipping: customer.default_shipping.map(|id| id.to_string()),
-            created_at: customer.created_at.format(TIME_FORMAT).to_string(),
-            updated_at: customer.updated_at.format(TIME_FORMAT).to_string(),
+            created_at: WireTime(customer.created_at),
+            updated_at: WireTime(customer.updated_at),
             created_in: &customer.created_in,
-            dob: customer.dob.map(|d| d.format("%Y-%m-%d").to_string()),
+            dob: customer.dob.map(WireDate),
             email: &customer.email,
             firstname: &customer.firstname,
             lastname: &customer.lastname,
@@ -386,5 +439,32 @@ mod tests {
         .unwrap();
         assert_eq!(c.is_subscribed, Some(true));
         assert!(parse_customer("customer", &json!({"extension_attributes": {"foo": 1}})).is_err());
+    }
+
+    /// Times and dates written by position match chrono's `Y-m-d H:i:s` / `Y-m-d` for every
+    /// year, including the ones handed back to chrono.
+    #[test]
+    fn wire_times_match_chrono() {
+        use super::{WireDate, WireTime};
+        use chrono::NaiveDate;
+        for (y, mo, d, h, mi, s, ns) in [
+            (2026, 11, 29, 12, 34, 56, 0),
+            (1, 1, 1, 0, 0, 0, 0),
+            (999, 12, 31, 23, 59, 59, 999_999_999),
+            (9999, 2, 3, 4, 5, 6, 500_000_000),
+            (10000, 1, 1, 0, 0, 0, 0),
+            (-44, 3, 15, 12, 0, 0, 0),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, mo, d).unwrap();
+            let time = date.and_hms_nano_opt(h, mi, s, ns).unwrap();
+            assert_eq!(
+                serde_json::to_value(WireTime(time)).unwrap(),
+                json!(time.format("%Y-%m-%d %H:%M:%S").to_string())
+            );
+            assert_eq!(
+                serde_json::to_value(WireDate(date)).unwrap(),
+                json!(date.format("%Y-%m-%d").to_string())
+            );
+        }
     }
 }
