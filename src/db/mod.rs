@@ -330,6 +330,15 @@ pub struct Db {
     query_timeout: Duration,
     /// The SQLite file as opened at startup (`None` on PostgreSQL and in memory).
     sqlite_file: Option<std::sync::Arc<SqliteFile>>,
+    /// Admits as many `run` calls to the blocking pool as the pool has connections, in the
+    /// order they asked (tokio's semaphore is fair). Without it every request waiting for a
+    /// connection parked a blocking thread of its own on r2d2's condvar (32 of them at 32
+    /// connections, competing for 2 cores with the workers and the database), and every
+    /// hand-over of a connection was a thread wake-up; queued here, a waiting request is a
+    /// parked task on its async worker (issue 14).
+    gate: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long a call may wait for its turn: the pool's checkout timeout.
+    checkout_timeout: Duration,
 }
 
 /// An SQLite database file and the identity (device, inode) it had when the service opened it.
@@ -401,6 +410,8 @@ impl Db {
             _ => None,
         };
         Self {
+            gate: std::sync::Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
+            checkout_timeout: pool.connection_timeout(),
             pool,
             query_timeout: settings.db_query_timeout,
             sqlite_file,
@@ -424,35 +435,56 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let gate = self.gate.clone();
+        let checkout_timeout = self.checkout_timeout;
         // The request's span (its request id) follows the work onto the blocking thread.
         let span = tracing::Span::current();
-        let call = tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            // Every pooled connection may have died in the same blip: one more try than the
-            // pool holds reaches a fresh one.
-            let mut tries_left = pool.max_size();
-            loop {
-                let asked = std::time::Instant::now();
-                let conn = pool.get();
-                crate::telemetry::db_pool_wait(asked.elapsed());
-                let mut conn = conn?;
-                match f.clone()(&mut conn) {
-                    Err(e) if tries_left > 0 && is_dead(&mut conn) => {
-                        tracing::warn!(
-                            "replacing a dead database connection ({})",
-                            e.cause_chain()
-                        );
-                        discard(conn);
-                        tries_left -= 1;
-                    }
-                    other => return other,
+        let call = async move {
+            let permit = match tokio::time::timeout(checkout_timeout, gate.acquire_owned()).await {
+                Ok(permit) => permit.map_err(AppError::internal)?,
+                Err(_) => {
+                    return Err(AppError::Unavailable(
+                        format!(
+                            "no database connection became free within {} s",
+                            checkout_timeout.as_secs()
+                        )
+                        .into(),
+                    ));
                 }
-            }
-        });
+            };
+            tokio::task::spawn_blocking(move || {
+                let _entered = span.enter();
+                // Held until the connection is back in the pool (dropped after `conn`).
+                let _permit = permit;
+                // Every pooled connection may have died in the same blip: one more try than
+                // the pool holds reaches a fresh one.
+                let mut tries_left = pool.max_size();
+                loop {
+                    let asked = std::time::Instant::now();
+                    let conn = pool.get();
+                    crate::telemetry::db_pool_wait(asked.elapsed());
+                    let mut conn = conn?;
+                    match f.clone()(&mut conn) {
+                        Err(e) if tries_left > 0 && is_dead(&mut conn) => {
+                            tracing::warn!(
+                                "replacing a dead database connection ({})",
+                                e.cause_chain()
+                            );
+                            discard(conn);
+                            tries_left -= 1;
+                        }
+                        other => return other,
+                    }
+                }
+            })
+            .await
+            .map_err(AppError::internal)?
+        };
         // The blocking thread of a hung call finishes when the server answers or the
-        // connection breaks; the request does not wait for it.
+        // connection breaks; the request does not wait for it (nor, past this timeout, for
+        // its turn behind hung calls).
         match tokio::time::timeout(self.query_timeout, call).await {
-            Ok(done) => done.map_err(AppError::internal)?,
+            Ok(done) => done,
             Err(_) => Err(AppError::Unavailable(
                 format!(
                     "the database did not answer within {} s",
