@@ -4,9 +4,9 @@
 //! A batch costs a fixed number of round trips whatever its size: one query finds the rows
 //! that already exist (same e-mail and website: re-runs update them and keep their ids), one
 //! reserves ids for the new rows, one writes them (PostgreSQL: `COPY FROM STDIN` in the binary
-//! format; SQLite: multi-row INSERTs, which cost no round trip in process), and one sets the
-//! default addresses. Diesel's MultiConnection cannot batch-insert or copy, so the writes
-//! match on the concrete connection.
+//! format; SQLite: one reused prepared INSERT, which costs no round trip in process), and one
+//! sets the default billing and shipping addresses together. Diesel's MultiConnection cannot
+//! batch-insert or copy, so the writes match on the concrete connection.
 
 use super::schema::{customer_addresses, customers};
 use super::{DbConnection, DbError};
@@ -380,7 +380,7 @@ pub fn write_addresses(
     let mut new_rows: Vec<NewAddress> = Vec::with_capacity(batch.len());
     // Rows still to get an id: their place in `new_rows` and their default flags.
     let mut without_id: Vec<(usize, bool, bool)> = Vec::new();
-    let (mut billing, mut shipping) = (Defaults::default(), Defaults::default());
+    let mut defaults = Defaults::default();
     for (i, a) in batch.iter().enumerate() {
         let owner = match &a.owner {
             AddressOwner::Id(id) => known_ids.contains(id).then_some(*id),
@@ -437,8 +437,7 @@ pub fn write_addresses(
                 });
             }
         }
-        billing.add(a.default_billing, customer_id, id);
-        shipping.add(a.default_shipping, customer_id, id);
+        defaults.add(a.default_billing, a.default_shipping, customer_id, id);
     }
     if !without_id.is_empty() {
         let above = batch.iter().filter_map(|a| a.source_id).max().unwrap_or(0);
@@ -446,60 +445,82 @@ pub fn write_addresses(
         for ((at, b, s), id) in without_id.into_iter().zip(ids) {
             let row = &mut new_rows[at];
             row.entity_id = id;
-            billing.add(b, row.customer_id, id);
-            shipping.add(s, row.customer_id, id);
+            defaults.add(b, s, row.customer_id, id);
         }
     }
     outcome.created = new_rows.len() as u64;
     NewAddress::insert(&new_rows, conn)?;
-    billing.write(conn, "default_billing")?;
-    shipping.write(conn, "default_shipping")?;
+    defaults.write(conn)?;
     Ok(outcome)
 }
 
-/// A batch's default addresses by customer; the first one a batch names for a customer wins.
+/// A batch's default addresses by customer, billing and shipping together, so a customer row
+/// is rewritten once per batch, not once per column (each rewrite of a PostgreSQL row inserts
+/// into every index of the table). The first address a batch names for a customer wins.
 #[derive(Default)]
 struct Defaults {
-    pairs: Vec<(i32, i32)>,
-    customers: HashSet<i32>,
+    /// (customer, billing, shipping), in the order the customers are first named.
+    rows: Vec<(i32, Option<i32>, Option<i32>)>,
+    at: HashMap<i32, usize>,
 }
 
 impl Defaults {
-    fn add(&mut self, is_default: bool, customer_id: i32, address_id: i32) {
-        if is_default && self.customers.insert(customer_id) {
-            self.pairs.push((customer_id, address_id));
+    fn add(&mut self, billing: bool, shipping: bool, customer_id: i32, address_id: i32) {
+        if !billing && !shipping {
+            return;
+        }
+        let at = match self.at.get(&customer_id) {
+            Some(&at) => at,
+            None => {
+                self.rows.push((customer_id, None, None));
+                self.at.insert(customer_id, self.rows.len() - 1);
+                self.rows.len() - 1
+            }
+        };
+        let row = &mut self.rows[at];
+        if billing && row.1.is_none() {
+            row.1 = Some(address_id);
+        }
+        if shipping && row.2.is_none() {
+            row.2 = Some(address_id);
         }
     }
 
     /// PostgreSQL: one UPDATE joined to a VALUES list per chunk (one round trip; only
     /// integers go into the text). SQLite: one prepared UPDATE per customer, which costs
     /// less than parsing the long statement.
-    fn write(&self, conn: &mut DbConnection, column: &str) -> QueryResult<()> {
+    fn write(&self, conn: &mut DbConnection) -> QueryResult<()> {
         use std::fmt::Write;
         if let DbConnection::Sqlite(c) = conn {
-            for &(customer, address) in &self.pairs {
+            for &(customer, billing, shipping) in &self.rows {
                 let target = diesel::update(customers::table.find(customer));
-                if column == "default_billing" {
-                    target
-                        .set(customers::default_billing.eq(address))
-                        .execute(c)?;
-                } else {
-                    target
-                        .set(customers::default_shipping.eq(address))
-                        .execute(c)?;
-                }
+                match (billing, shipping) {
+                    (Some(b), Some(s)) => target
+                        .set((
+                            customers::default_billing.eq(b),
+                            customers::default_shipping.eq(s),
+                        ))
+                        .execute(c)?,
+                    (Some(b), None) => target.set(customers::default_billing.eq(b)).execute(c)?,
+                    (None, Some(s)) => target.set(customers::default_shipping.eq(s)).execute(c)?,
+                    (None, None) => 0,
+                };
             }
             return Ok(());
         }
-        for chunk in self.pairs.chunks(10_000) {
-            let mut values = String::with_capacity(chunk.len() * 16);
-            for (i, (c, a)) in chunk.iter().enumerate() {
+        let sql = |v: Option<i32>| v.map_or_else(|| "NULL::integer".to_owned(), |v| v.to_string());
+        for chunk in self.rows.chunks(10_000) {
+            let mut values = String::with_capacity(chunk.len() * 24);
+            for (i, &(c, b, s)) in chunk.iter().enumerate() {
                 let sep = if i == 0 { "" } else { "," };
-                let _ = write!(values, "{sep}({c},{a})");
+                let _ = write!(values, "{sep}({c},{},{})", sql(b), sql(s));
             }
             conn.batch_execute(&format!(
-                "UPDATE customers SET {column} = v.column2 FROM (VALUES {values}) AS v \
-                 WHERE customers.entity_id = v.column1"
+                "UPDATE customers SET \
+                 default_billing = COALESCE(v.billing, customers.default_billing), \
+                 default_shipping = COALESCE(v.shipping, customers.default_shipping) \
+                 FROM (VALUES {values}) AS v (customer, billing, shipping) \
+                 WHERE customers.entity_id = v.customer"
             ))?;
         }
         Ok(())
@@ -527,6 +548,25 @@ pub fn finish(conn: &mut DbConnection, advance_sequences: bool) -> QueryResult<(
         }
     }
     Ok(())
+}
+
+/// Session settings for a real (not dry) import on PostgreSQL: commits do not wait for their
+/// WAL to reach the disk (`synchronous_commit = off`). An import can always be run again (rows
+/// are matched by e-mail and website, ids kept), so what a server crash could lose, the last
+/// fraction of a second of committed batches, a re-run writes again; the database stays
+/// consistent either way. Only this session's commits are affected; `end_session` undoes it.
+pub fn begin_session(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => c.batch_execute("SET synchronous_commit = off"),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+pub fn end_session(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => c.batch_execute("RESET synchronous_commit"),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
 }
 
 /// Runs `f` as one batch: its own write transaction, or a savepoint of a dry run's outer one.

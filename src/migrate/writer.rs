@@ -542,9 +542,16 @@ pub fn run<W: Write>(
     feed: impl FnOnce(&mut Writer<'_, W>) -> Result<(), MigrateError>,
 ) -> Result<Summary, MigrateError> {
     if !options.dry_run {
-        let mut writer = Writer::new(conn, options, report, progress)?;
-        feed(&mut writer)?;
-        return writer.finish();
+        bulk::begin_session(conn)?;
+        let result = (|| {
+            let mut writer = Writer::new(&mut *conn, options, report, progress)?;
+            feed(&mut writer)?;
+            writer.finish()
+        })();
+        let ended = bulk::end_session(conn);
+        let summary = result?;
+        ended?;
+        return Ok(summary);
     }
     let mut summary = None;
     let result = db::write_transaction(conn, |conn| {
