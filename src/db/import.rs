@@ -238,6 +238,71 @@ fn stored_customer_ids(conn: &mut DbConnection, ids: Vec<i32>) -> QueryResult<Ha
         .collect())
 }
 
+/// The websites, stores and customer groups a batch of customers names, as stored.
+struct ScopeIds {
+    websites: HashSet<i32>,
+    stores: HashSet<i32>,
+    groups: HashSet<i32>,
+}
+
+impl ScopeIds {
+    /// The field of the first scope `row` names that does not exist.
+    fn missing(&self, row: &NewCustomer) -> Option<&'static str> {
+        if !self.websites.contains(&row.website_id) {
+            Some("website_id")
+        } else if !self.stores.contains(&row.store_id) {
+            Some("store_id")
+        } else if !self.groups.contains(&row.group_id) {
+            Some("group_id")
+        } else {
+            None
+        }
+    }
+}
+
+/// PostgreSQL: locks the websites, stores and groups the batch names as the foreign key
+/// triggers would (`FOR KEY SHARE`: none can be deleted until the batch commits), with one
+/// query per table instead of one per row and key, and returns those that exist: rows naming
+/// another are refused, as the key would refuse them. While an import into empty tables has
+/// the keys suspended (`db::suspended`), this keeps them true. SQLite: `None` (its keys are
+/// always on, and its writer holds the whole database).
+fn lock_scopes(
+    conn: &mut DbConnection,
+    batch: &[ImportedCustomer],
+) -> QueryResult<Option<ScopeIds>> {
+    use super::schema::{customer_groups, store_websites, stores};
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(None);
+    };
+    let ids = |f: fn(&NewCustomer) -> i32| -> Vec<i32> {
+        let set: HashSet<i32> = batch.iter().map(|c| f(&c.row)).collect();
+        set.into_iter().collect()
+    };
+    Ok(Some(ScopeIds {
+        websites: store_websites::table
+            .filter(store_websites::website_id.eq_any(ids(|r| r.website_id)))
+            .select(store_websites::website_id)
+            .for_key_share()
+            .load::<i32>(pg)?
+            .into_iter()
+            .collect(),
+        stores: stores::table
+            .filter(stores::store_id.eq_any(ids(|r| r.store_id)))
+            .select(stores::store_id)
+            .for_key_share()
+            .load::<i32>(pg)?
+            .into_iter()
+            .collect(),
+        groups: customer_groups::table
+            .filter(customer_groups::customer_group_id.eq_any(ids(|r| r.group_id)))
+            .select(customer_groups::customer_group_id)
+            .for_key_share()
+            .load::<i32>(pg)?
+            .into_iter()
+            .collect(),
+    }))
+}
+
 /// Writes a batch of customers: a row with the e-mail and website of a stored customer updates
 /// it (its id stays), a new row is inserted with the source's id or a new one. Refused: the
 /// same e-mail and website twice in the batch, a source id another customer holds.
@@ -252,11 +317,16 @@ pub fn write_customers(
         .collect();
     let existing = super::customers::ids_by_emails(conn, &emails)?;
     let mut taken = stored_customer_ids(conn, batch.iter().filter_map(|c| c.source_id).collect())?;
+    let scopes = lock_scopes(conn, batch)?;
     let mut seen: HashSet<(&str, i32)> = HashSet::with_capacity(batch.len());
     let mut new_rows: Vec<NewCustomer> = Vec::with_capacity(batch.len());
     let mut without_id = Vec::new();
     for (i, c) in batch.iter().enumerate() {
         let row = &c.row;
+        if let Some(field) = scopes.as_ref().and_then(|s| s.missing(row)) {
+            outcome.refuse(i, field, "refers to a row that does not exist");
+            continue;
+        }
         if !seen.insert((row.email_normalized.as_str(), row.website_id)) {
             outcome.refuse(
                 i,

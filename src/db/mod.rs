@@ -13,6 +13,7 @@ pub mod password_resets;
 pub mod schema;
 pub mod scopes;
 pub mod search;
+pub mod suspended;
 pub mod tokens;
 
 use crate::config::{DatabaseUrl, Settings, SqliteTarget, redact_url};

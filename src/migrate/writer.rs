@@ -12,6 +12,7 @@ use crate::db::import::{
     NewCustomer,
 };
 use crate::db::scopes::{ADMIN_STORE_ID, Scopes};
+use crate::db::suspended;
 use crate::db::{self, DbConnection, QueryResult};
 use crate::domain::address::{AddressInput, RegionInput};
 use crate::domain::customer::{CustomerInput, parse_time as parse_stored_time};
@@ -543,13 +544,19 @@ pub fn run<W: Write>(
 ) -> Result<Summary, MigrateError> {
     if !options.dry_run {
         bulk::begin_session(conn)?;
+        // Into empty tables on PostgreSQL, the foreign keys and secondary indexes are built
+        // once at the end instead of row by row (`db::suspended`); put back also when the
+        // import fails, and at the next start if it is killed.
+        let hold = suspended::begin(conn)?;
         let result = (|| {
             let mut writer = Writer::new(&mut *conn, options, report, progress)?;
             feed(&mut writer)?;
             writer.finish()
         })();
+        let restored = suspended::end(conn, hold);
         let ended = bulk::end_session(conn);
         let summary = result?;
+        restored?;
         ended?;
         return Ok(summary);
     }
