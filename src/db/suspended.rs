@@ -21,9 +21,11 @@
 //! locked as the foreign key triggers lock them (`db::import`), so deleting a customer group
 //! waits for the batch and cannot strand customers in a deleted group. A customer deleted during
 //! the import keeps its addresses until `restore`, which deletes them as the suspended
-//! `ON DELETE CASCADE` would have. Searches by name or e-mail prefix and reading a customer's
-//! addresses scan the tables until the indexes are back, and `restore` blocks writes to the two
-//! tables while it builds them (seconds for a million customers).
+//! `ON DELETE CASCADE` would have. The service's own writes are not checked against the
+//! suspended keys either (it checks websites, stores and groups itself); `restore` validates
+//! every row. Searches by name or e-mail prefix and reading a customer's addresses scan the
+//! tables until the indexes are back, and `restore` blocks writes to the two tables while it
+//! builds them (seconds for a million customers).
 
 use super::{DbConnection, DbError, QueryResult};
 use diesel::connection::SimpleConnection;
@@ -200,7 +202,12 @@ pub fn end(conn: &mut DbConnection, hold: Hold) -> Result<usize, RestoreError> {
     let DbConnection::Pg(c) = conn else {
         return Ok(0);
     };
-    let restored = if hold.suspended { restore(c) } else { Ok(0) };
+    let restored = if hold.suspended {
+        tracing::info!("import: building the suspended indexes and checking the foreign keys");
+        restore(c)
+    } else {
+        Ok(0)
+    };
     let unlocked = if hold.locked { unlock(c) } else { Ok(()) };
     let restored = restored?;
     unlocked?;

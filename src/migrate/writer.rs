@@ -555,6 +555,9 @@ pub fn run<W: Write>(
         })();
         let restored = suspended::end(conn, hold);
         let ended = bulk::end_session(conn);
+        if let (Err(_), Err(e)) = (&result, &restored) {
+            tracing::error!("{e}");
+        }
         let summary = result?;
         restored?;
         ended?;
