@@ -72,6 +72,19 @@ pub fn prepare_database(settings: &Settings) -> Result<(Db, Scopes), StartupErro
     for version in &applied {
         tracing::info!("applied migration {version}");
     }
+    // An import killed while it had constraints suspended left them recorded: put them back
+    // (not while that import still runs). A failure is logged, not fatal: the service works
+    // without them, and the next start tries again.
+    match db::suspended::restore_abandoned(&mut conn) {
+        Ok(Some(0)) => {}
+        Ok(Some(n)) => tracing::warn!(
+            "put back {n} constraints and indexes that an interrupted import had suspended"
+        ),
+        Ok(None) => tracing::info!(
+            "an import is running with constraints suspended; it puts them back when it ends"
+        ),
+        Err(e) => tracing::error!("{e}"),
+    }
     let scopes = Scopes::load(&mut conn)?;
     drop(conn);
     Ok((Db::new(pool, settings), scopes))

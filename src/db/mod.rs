@@ -13,6 +13,7 @@ pub mod password_resets;
 pub mod schema;
 pub mod scopes;
 pub mod search;
+pub mod suspended;
 pub mod timestamp;
 pub mod tokens;
 

@@ -75,7 +75,14 @@ const OPTIONAL_ZIP_COUNTRIES: &[&str] = &["HK", "IE", "MO", "PA", "GB"];
 
 /// Whether addresses may use this country (exact, case-sensitive, as Magento compares).
 pub fn is_country_allowed(country_id: &str) -> bool {
-    ALLOWED_COUNTRIES.contains(&country_id)
+    // A sorted copy, searched in halves: an import asks once per address, and a scan of the
+    // 251 codes showed in its profile.
+    static SORTED: std::sync::LazyLock<Vec<&str>> = std::sync::LazyLock::new(|| {
+        let mut codes = ALLOWED_COUNTRIES.to_vec();
+        codes.sort_unstable();
+        codes
+    });
+    SORTED.binary_search(&country_id).is_ok()
 }
 
 /// Whether an address in this country must name a region.

@@ -3,7 +3,7 @@
 //! Export/Customer.php and Export/Address.php), read one record at a time.
 
 use super::writer::Writer;
-use super::{AddressRecord, CustomerRecord, MigrateError, Owner, ScopeRef, csv_error, present};
+use super::{AddressRecord, CustomerRecord, MigrateError, Owner, ScopeRef, csv_error};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -108,25 +108,33 @@ impl Table {
         let mut record = ::csv::StringRecord::new();
         while self.reader.read_record(&mut record).map_err(csv_error)? {
             let line = record.position().map_or(0, |p| p.line());
-            let cells = Cells {
-                record: &record,
-                columns: &self.columns,
-            };
+            let cells = Cells { record: &record };
             f(format!("{}:{line}", self.name), &cells)?;
         }
         Ok(())
     }
 }
 
+impl Table {
+    /// Where each of `names` is in this file (`None`: no such column), looked up once per file
+    /// rather than once per cell.
+    fn columns<const N: usize>(&self, names: [&str; N]) -> [Option<usize>; N] {
+        names.map(|n| self.columns.get(n).copied())
+    }
+}
+
 struct Cells<'a> {
     record: &'a ::csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
 }
 
 impl Cells<'_> {
-    fn get(&self, column: &str) -> Option<String> {
-        let i = *self.columns.get(column)?;
-        present(self.record.get(i).map(str::to_owned))
+    /// The cell's text; `None` for an empty cell or a column the file does not have, without
+    /// allocating.
+    fn get(&self, column: Option<usize>) -> Option<String> {
+        self.record
+            .get(column?)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
     }
 }
 
@@ -148,30 +156,73 @@ pub fn import_customers<W: Write>(
     writer: &mut Writer<'_, W>,
 ) -> Result<(), MigrateError> {
     let mut table = Table::open(path, &["email", "_website"])?;
+    let [
+        entity_id,
+        email,
+        website,
+        store,
+        group_id,
+        created_at,
+        updated_at,
+        created_in,
+        prefix,
+        firstname,
+        middlename,
+        lastname,
+        suffix,
+        dob,
+        gender,
+        taxvat,
+        password_hash,
+        password,
+        confirmation,
+        disable_auto_group_change,
+    ] = table.columns([
+        "entity_id",
+        "email",
+        "_website",
+        "_store",
+        "group_id",
+        "created_at",
+        "updated_at",
+        "created_in",
+        "prefix",
+        "firstname",
+        "middlename",
+        "lastname",
+        "suffix",
+        "dob",
+        "gender",
+        "taxvat",
+        "password_hash",
+        "password",
+        "confirmation",
+        "disable_auto_group_change",
+    ]);
     table.each(|origin, c| {
         writer.push_customer(CustomerRecord {
             origin,
             // Not one of Magento's columns; read when a file carries it, to keep ids.
-            entity_id: c.get("entity_id").and_then(|v| v.parse().ok()),
-            email: c.get("email").unwrap_or_default(),
-            website: c.get("_website"),
-            store: Some(c.get("_store").map_or(ScopeRef::Admin, ScopeRef::Code)),
-            group_id: c.get("group_id"),
-            created_at: c.get("created_at"),
-            updated_at: c.get("updated_at"),
-            created_in: c.get("created_in"),
-            prefix: c.get("prefix"),
-            firstname: c.get("firstname"),
-            middlename: c.get("middlename"),
-            lastname: c.get("lastname"),
-            suffix: c.get("suffix"),
-            dob: c.get("dob"),
-            gender: c.get("gender"),
-            taxvat: c.get("taxvat"),
-            password_hash: c.get("password_hash"),
-            password: c.get("password"),
-            confirmation: c.get("confirmation"),
-            disable_auto_group_change: c.get("disable_auto_group_change"),
+            entity_id: c.get(entity_id).and_then(|v| v.parse().ok()),
+            email: c.get(email).unwrap_or_default(),
+            website: c.get(website),
+            store: Some(c.get(store).map_or(ScopeRef::Admin, ScopeRef::Code)),
+            group_id: c.get(group_id),
+            created_at: c.get(created_at),
+            updated_at: c.get(updated_at),
+            created_in: c.get(created_in),
+            prefix: c.get(prefix),
+            firstname: c.get(firstname),
+            middlename: c.get(middlename),
+            lastname: c.get(lastname),
+            suffix: c.get(suffix),
+            dob: c.get(dob),
+            gender: c.get(gender),
+            taxvat: c.get(taxvat),
+            password_hash: c.get(password_hash),
+            password: c.get(password),
+            confirmation: c.get(confirmation),
+            disable_auto_group_change: c.get(disable_auto_group_change),
             is_active: None,
             is_subscribed: None,
             default_billing: None,
@@ -187,34 +238,77 @@ pub fn import_addresses<W: Write>(
     writer: &mut Writer<'_, W>,
 ) -> Result<(), MigrateError> {
     let mut table = Table::open(path, &["_email", "_website"])?;
+    let [
+        entity_id,
+        email,
+        website,
+        firstname,
+        middlename,
+        lastname,
+        prefix,
+        suffix,
+        company,
+        street,
+        city,
+        country_id,
+        region,
+        region_id,
+        postcode,
+        telephone,
+        fax,
+        vat_id,
+        default_billing,
+        default_shipping,
+    ] = table.columns([
+        "_entity_id",
+        "_email",
+        "_website",
+        "firstname",
+        "middlename",
+        "lastname",
+        "prefix",
+        "suffix",
+        "company",
+        "street",
+        "city",
+        "country_id",
+        "region",
+        "region_id",
+        "postcode",
+        "telephone",
+        "fax",
+        "vat_id",
+        "_address_default_billing_",
+        "_address_default_shipping_",
+    ]);
     let flag = |v: Option<String>| v.is_some_and(|v| v != "0");
     table.each(|origin, c| {
         writer.push_address(AddressRecord {
             origin,
-            entity_id: c.get("_entity_id").and_then(|v| v.parse().ok()),
+            entity_id: c.get(entity_id).and_then(|v| v.parse().ok()),
             owner: Owner::Email {
-                email: c.get("_email").unwrap_or_default(),
-                website: c.get("_website").unwrap_or_default(),
+                email: c.get(email).unwrap_or_default(),
+                website: c.get(website).unwrap_or_default(),
             },
             created_at: None,
             updated_at: None,
-            firstname: c.get("firstname"),
-            middlename: c.get("middlename"),
-            lastname: c.get("lastname"),
-            prefix: c.get("prefix"),
-            suffix: c.get("suffix"),
-            company: c.get("company"),
-            street: c.get("street"),
-            city: c.get("city"),
-            country_id: c.get("country_id"),
-            region: c.get("region"),
-            region_id: c.get("region_id"),
-            postcode: c.get("postcode"),
-            telephone: c.get("telephone"),
-            fax: c.get("fax"),
-            vat_id: c.get("vat_id"),
-            default_billing: flag(c.get("_address_default_billing_")),
-            default_shipping: flag(c.get("_address_default_shipping_")),
+            firstname: c.get(firstname),
+            middlename: c.get(middlename),
+            lastname: c.get(lastname),
+            prefix: c.get(prefix),
+            suffix: c.get(suffix),
+            company: c.get(company),
+            street: c.get(street),
+            city: c.get(city),
+            country_id: c.get(country_id),
+            region: c.get(region),
+            region_id: c.get(region_id),
+            postcode: c.get(postcode),
+            telephone: c.get(telephone),
+            fax: c.get(fax),
+            vat_id: c.get(vat_id),
+            default_billing: flag(c.get(default_billing)),
+            default_shipping: flag(c.get(default_shipping)),
         })
     })?;
     writer.flush_addresses()

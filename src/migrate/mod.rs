@@ -149,6 +149,8 @@ pub enum MigrateError {
     Database(#[from] crate::db::DbError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Restore(#[from] crate::db::suspended::RestoreError),
     /// Rolls a dry run's transaction back; never leaves `writer::run`.
     #[error("dry run")]
     DryRun,

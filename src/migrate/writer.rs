@@ -12,6 +12,7 @@ use crate::db::import::{
     NewCustomer,
 };
 use crate::db::scopes::{ADMIN_STORE_ID, Scopes};
+use crate::db::suspended;
 use crate::db::{self, DbConnection, QueryResult};
 use crate::domain::address::{AddressInput, RegionInput};
 use crate::domain::customer::{CustomerInput, parse_time as parse_stored_time};
@@ -542,9 +543,25 @@ pub fn run<W: Write>(
     feed: impl FnOnce(&mut Writer<'_, W>) -> Result<(), MigrateError>,
 ) -> Result<Summary, MigrateError> {
     if !options.dry_run {
-        let mut writer = Writer::new(conn, options, report, progress)?;
-        feed(&mut writer)?;
-        return writer.finish();
+        bulk::begin_session(conn)?;
+        // Into empty tables on PostgreSQL, the foreign keys and secondary indexes are built
+        // once at the end instead of row by row (`db::suspended`); put back also when the
+        // import fails, and at the next start if it is killed.
+        let hold = suspended::begin(conn)?;
+        let result = (|| {
+            let mut writer = Writer::new(&mut *conn, options, report, progress)?;
+            feed(&mut writer)?;
+            writer.finish()
+        })();
+        let restored = suspended::end(conn, hold);
+        let ended = bulk::end_session(conn);
+        if let (Err(_), Err(e)) = (&result, &restored) {
+            tracing::error!("{e}");
+        }
+        let summary = result?;
+        restored?;
+        ended?;
+        return Ok(summary);
     }
     let mut summary = None;
     let result = db::write_transaction(conn, |conn| {

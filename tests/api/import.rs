@@ -5,6 +5,7 @@
 use crate::helpers::*;
 use customer_service::db::schema::{customer_addresses, customers};
 use customer_service::migrate::ImportSource;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -439,5 +440,264 @@ on_both_backends! {
         assert_eq!(counts(&app).await, (1, 2));
         let new = app.create_customer(&json!({"customer": {"email": "new@example.com", "firstname": "N", "lastname": "U"}})).await;
         assert!(new.body["id"].as_i64().unwrap() > 7, "{:?}", new.body);
+    }
+}
+
+/// A PostgreSQL session of its own on the test's schema (the app's URL carries its search_path).
+fn pg_session(app: &TestApp) -> (String, diesel::PgConnection) {
+    let customer_service::config::DatabaseUrl::Postgres(url) = &app.state.settings.database_url
+    else {
+        panic!("a PostgreSQL test")
+    };
+    (url.clone(), diesel::PgConnection::establish(url).unwrap())
+}
+
+#[derive(QueryableByName)]
+struct TextValue {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+fn text(conn: &mut diesel::PgConnection, sql: &str) -> String {
+    diesel::sql_query(sql)
+        .get_result::<TextValue>(conn)
+        .unwrap()
+        .value
+}
+
+/// The keys, indexes and storage options of the two tables an import into empty tables
+/// suspends, as PostgreSQL describes them (a key put back but not validated says NOT VALID).
+fn schema_objects(conn: &mut diesel::PgConnection) -> String {
+    text(
+        conn,
+        "SELECT string_agg(x, E'\\n' ORDER BY x) AS value FROM ( \
+           SELECT 'index ' || pg_get_indexdef(indexrelid) AS x FROM pg_index \
+            WHERE indrelid IN ('customers'::regclass, 'customer_addresses'::regclass) \
+           UNION ALL \
+           SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) \
+                  || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END FROM pg_constraint \
+            WHERE conrelid IN ('customers'::regclass, 'customer_addresses'::regclass) \
+           UNION ALL \
+           SELECT 'options ' || COALESCE(array_to_string(reloptions, ','), '') FROM pg_class \
+            WHERE oid IN ('customers'::regclass, 'customer_addresses'::regclass)) s",
+    )
+}
+
+/// Magento's CSV pair for `n` customers, one default address each (as scripts/bench-import
+/// writes them; address ids from 100,001, clear of `magento_pair`'s).
+fn bulk_pair(files: &Files, n: usize) -> (PathBuf, PathBuf) {
+    use std::fmt::Write;
+    let mut customers = CUSTOMERS_CSV.lines().next().unwrap().to_owned() + "\n";
+    let mut addresses = ADDRESSES_CSV.lines().next().unwrap().to_owned() + "\n";
+    for i in 1..=n {
+        let _ = writeln!(
+            customers,
+            "bulk{i}@example.com,base,default,,2019-03-04 05:06:07,Default Store View,0,1980-01-02,\
+             First{i},Female,1,Last{i},,{SHA256_HASH},,,,1,,,2020-01-01 00:00:00,1,,"
+        );
+        let _ = writeln!(
+            addresses,
+            "base,bulk{i}@example.com,{},Austin,,US,,First{i},Last{i},,73301,,Texas,57,{i} Main St,,\
+             512-555-0100,,,,,,1,1",
+            100_000 + i
+        );
+    }
+    (
+        files.write("bulk_customers.csv", &customers),
+        files.write("bulk_addresses.csv", &addresses),
+    )
+}
+
+/// Runs `customer-service import` of the pair as a process and kills it (SIGKILL) once it is
+/// writing addresses with the keys suspended; returns when its session has ended.
+fn import_killed_half_way(url: &str, pair: &(PathBuf, PathBuf), report: &Path) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_customer-service"))
+        .args(["import", "--customers"])
+        .arg(&pair.0)
+        .arg("--addresses")
+        .arg(&pair.1)
+        .arg("--report")
+        .arg(report)
+        .env("DATABASE_URL", url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut conn = diesel::PgConnection::establish(url).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let half_way = "SELECT (EXISTS (SELECT 1 FROM customer_addresses) AND NOT EXISTS \
+                    (SELECT 1 FROM pg_constraint WHERE conname = 'customer_addresses_customer_id_fkey' \
+                     AND conrelid = 'customer_addresses'::regclass))::text AS value";
+    while text(&mut conn, half_way) != "true" {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended ({status}) before it could be killed half-way");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never got half-way"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // PostgreSQL ends the killed import's session when it sees the connection closed.
+    let session_gone = "SELECT (NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+                        AND objid = 'customers'::regclass::oid))::text AS value";
+    while text(&mut conn, session_gone) != "true" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the killed import's session stayed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// PostgreSQL: an import into empty tables suspends the foreign keys and secondary indexes and
+/// builds them at its end. Killed half-way, it leaves them off, recorded; the next start of the
+/// service (or `migrate`), and the next import, put them back: the same keys (valid) and
+/// indexes as before. Addresses whose customer was deleted meanwhile go, as the suspended
+/// ON DELETE CASCADE would have deleted them.
+mod an_import_killed_with_keys_suspended_leaves_them_put_back_at_the_next_start {
+    use super::*;
+
+    #[actix_web::test]
+    async fn postgres() {
+        let app = spawn_app(Backend::Postgres).await;
+        let (url, mut conn) = pg_session(&app);
+        let before = schema_objects(&mut conn);
+        assert!(
+            before.contains("constraint customers_group_id_fkey FOREIGN KEY"),
+            "{before}"
+        );
+        let files = Files::new();
+        let pair = bulk_pair(&files, 20_000);
+        let report = files.path("report.csv");
+
+        // Killed: the keys and indexes stay off, and a customer deleted meanwhile keeps its
+        // addresses for now.
+        let killed = url.clone();
+        let (p, r) = (pair.clone(), report.clone());
+        tokio::task::spawn_blocking(move || import_killed_half_way(&killed, &p, &r))
+            .await
+            .unwrap();
+        assert_ne!(
+            schema_objects(&mut conn),
+            before,
+            "the import was killed with its keys suspended"
+        );
+        conn.batch_execute("DELETE FROM customers WHERE entity_id = (SELECT min(customer_id) FROM customer_addresses)")
+            .unwrap();
+        let orphans = "SELECT count(*)::text AS value FROM customer_addresses a \
+                       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.entity_id = a.customer_id)";
+        assert_eq!(text(&mut conn, orphans), "1");
+
+        // The next start puts everything back.
+        let settings = (*app.state.settings).clone();
+        tokio::task::spawn_blocking(move || {
+            customer_service::startup::prepare_database(&settings).map(|_| ())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(schema_objects(&mut conn), before);
+        assert_eq!(text(&mut conn, orphans), "0");
+        assert_eq!(
+            text(
+                &mut conn,
+                "SELECT count(*)::text AS value FROM import_suspended"
+            ),
+            "0"
+        );
+
+        // Again into empty tables, killed again: the next import puts them back first (then
+        // finds customers and suspends nothing).
+        conn.batch_execute("TRUNCATE customers CASCADE").unwrap();
+        let killed = url.clone();
+        let (p, r) = (pair.clone(), report.clone());
+        tokio::task::spawn_blocking(move || import_killed_half_way(&killed, &p, &r))
+            .await
+            .unwrap();
+        assert_ne!(schema_objects(&mut conn), before);
+        let summary = import(&app, &files.magento_pair(), false, &report).await;
+        assert!(summary.starts_with(FIRST_RUN), "{summary}");
+        assert_eq!(schema_objects(&mut conn), before);
+        assert_eq!(
+            text(
+                &mut conn,
+                "SELECT count(*)::text AS value FROM import_suspended"
+            ),
+            "0"
+        );
+    }
+}
+
+/// PostgreSQL: while an import has the keys suspended, a row naming a customer group (or
+/// website, or store) that does not exist is still refused, and reported: the batch locks and
+/// checks the groups it names, as the key's trigger would.
+mod rows_naming_a_missing_group_are_refused_while_the_keys_are_suspended {
+    use super::*;
+    use customer_service::db::import::{ImportedCustomer, NewCustomer, Refusal, write_customers};
+    use customer_service::db::suspended;
+
+    #[actix_web::test]
+    async fn postgres() {
+        let app = spawn_app(Backend::Postgres).await;
+        let customer = |email: &str, group_id: i32| ImportedCustomer {
+            source_id: None,
+            row: NewCustomer {
+                entity_id: 0,
+                website_id: 1,
+                email: email.to_owned(),
+                email_normalized: email.to_owned(),
+                group_id,
+                store_id: 1,
+                created_in: "Default Store View".into(),
+                created_at: customer_service::db::now_seconds(),
+                updated_at: customer_service::db::now_seconds(),
+                is_active: true,
+                disable_auto_group_change: 0,
+                prefix: None,
+                firstname: "A".into(),
+                middlename: None,
+                lastname: "B".into(),
+                suffix: None,
+                dob: None,
+                gender: None,
+                taxvat: None,
+                confirmation: None,
+                is_subscribed: false,
+                password_hash: None,
+                default_billing: None,
+                default_shipping: None,
+            },
+        };
+        let batch = vec![
+            customer("gone@example.com", 99),
+            customer("kept@example.com", 1),
+        ];
+        let (outcome, suspended_then) = app
+            .with_db(move |conn| {
+                let hold = suspended::begin(conn).unwrap();
+                let suspended_then = hold.suspended();
+                let outcome = write_customers(conn, &batch);
+                suspended::end(conn, hold).unwrap();
+                Ok((outcome?, suspended_then))
+            })
+            .await;
+        assert!(suspended_then);
+        assert_eq!(outcome.created, 1);
+        assert_eq!(
+            outcome.refused,
+            [Refusal {
+                row: 0,
+                field: "group_id",
+                reason: "refers to a row that does not exist".into()
+            }]
+        );
+        let (_, mut conn) = pg_session(&app);
+        assert!(
+            schema_objects(&mut conn).contains("constraint customers_group_id_fkey FOREIGN KEY")
+        );
     }
 }
