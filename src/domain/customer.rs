@@ -5,6 +5,7 @@
 use super::address::AddressInput;
 use super::email::{Email, EmailError};
 use super::names;
+use super::time::{canonical_date, canonical_date_time};
 use crate::error::{AppError, Phrase};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
@@ -59,38 +60,6 @@ fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_ref().filter(|s| !s.is_empty()).cloned()
 }
 
-/// `YYYY-MM-DD` exactly (ASCII digits, a valid date): the form Magento stores and exports,
-/// read without chrono's format interpreter (an import reads one per row). Anything else is
-/// `None`, for the general parsers to decide.
-fn canonical_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
-}
-
-/// `YYYY-MM-DD HH:MM:SS` exactly (Magento's stored times), as `canonical_date`; a leap second
-/// or any other form is left to the general parser.
-fn canonical_time(s: &str) -> Option<NaiveDateTime> {
-    let b = s.as_bytes();
-    if b.len() != 19 || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let time = chrono::NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
-    Some(canonical_date(&s[..10])?.and_time(time))
-}
-
 /// Parses a date of birth as PHP's `DateTime` would for the common client formats, or a unix
 /// timestamp (Eav Datetime backend). `None` means Magento's `Invalid date`.
 pub fn parse_dob(raw: &str) -> Option<NaiveDate> {
@@ -121,7 +90,8 @@ pub fn parse_dob(raw: &str) -> Option<NaiveDate> {
 /// A stored time as Magento writes it (`Y-m-d H:i:s`, UTC), also with a `T`, or RFC 3339
 /// with an offset (converted to UTC). For times an admin or an import carries over.
 pub fn parse_time(raw: &str) -> Option<NaiveDateTime> {
-    if let Some(t) = canonical_time(raw) {
+    // Whole seconds only: a fraction was never accepted here (neither pattern below reads one).
+    if let Some(t) = canonical_date_time(raw, false) {
         return Some(t);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
@@ -251,42 +221,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn canonical_dates_and_times_read_as_chronos_formats_do() {
-        for s in ["1980-01-02", "2000-02-29", "0001-01-01", "9999-12-31"] {
-            assert_eq!(
-                canonical_date(s),
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
-                "{s}"
-            );
-        }
-        for s in [
-            "2019-03-04 05:06:07",
-            "2020-01-01 00:00:00",
-            "1999-12-31 23:59:59",
-        ] {
-            let chrono = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok();
-            assert!(chrono.is_some());
-            assert_eq!(canonical_time(s), chrono, "{s}");
-        }
-        // Not canonical, or not a date: left to the general parsers, which decide as before.
-        for s in [
-            "2001-02-29",
-            "2019-3-04",
-            "+980-01-02",
-            "1980-01-0x",
-            "1980/01/02",
-            "١٩٨٠-01-02",
-        ] {
-            assert_eq!(canonical_date(s), None, "{s}");
-        }
-        for s in [
-            "2019-03-04 24:00:00",
-            "2019-03-04 23:59:60",
-            "2019-03-04T05:06:07",
-            "2019-03-04 05:06",
-        ] {
-            assert_eq!(canonical_time(s), None, "{s}");
-        }
+    fn dates_and_times_in_other_forms_still_parse() {
         assert_eq!(
             parse_time("2019-03-04 23:59:60"),
             NaiveDateTime::parse_from_str("2019-03-04 23:59:60", "%Y-%m-%d %H:%M:%S").ok()

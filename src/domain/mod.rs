@@ -9,4 +9,5 @@ pub mod group;
 pub mod names;
 pub mod password;
 pub mod search;
+pub mod time;
 pub mod token;
