@@ -73,7 +73,8 @@ pub enum TokenOwner {
     },
 }
 
-/// One row of the token lookup, by name.
+/// One row of the owner lookup: the columns of `find_live_token`'s select, in order.
+#[derive(Queryable)]
 struct TokenRow {
     token_id: i32,
     user_type: i16,
@@ -107,20 +108,6 @@ pub enum TokenRead {
     WithAccount,
 }
 
-/// One row of the owner lookup, as selected (the columns of `TokenRow`, in order).
-type SelectedOwnerRow = (
-    i32,
-    i16,
-    Option<i32>,
-    Option<i32>,
-    Option<bool>,
-    Option<i32>,
-    Option<bool>,
-    Option<i32>,
-    Option<String>,
-    Option<NaiveDateTime>,
-);
-
 /// One indexed lookup by hash for any kind of token; expiry and revocation are checked in SQL,
 /// the owner's state (active customer or admin, unrevoked integration) from the same rows.
 /// With `TokenRead::WithAccount`, customer tokens only, each row also carrying the customer
@@ -134,7 +121,7 @@ pub fn find_live_token(
     // On the concrete connection (`on_backend!`): through `DbConnection` every execution
     // renders the SQL text again, three times, which was half of `GET /me`'s instructions.
     if read == TokenRead::Owner {
-        let row: Option<SelectedOwnerRow> = super::on_backend!(conn, |c| access_tokens::table
+        let row: Option<TokenRow> = super::on_backend!(conn, |c| access_tokens::table
             .left_join(customers::table)
             .left_join(admin_users::table)
             .left_join(integrations::table)
@@ -155,29 +142,15 @@ pub fn find_live_token(
             ))
             .first(c)
             .optional())?;
-        return Ok(row.and_then(|(a, b, c, d, e, f, g, h, i, j)| {
-            let row = TokenRow {
-                token_id: a,
-                user_type: b,
-                customer_id: c,
-                website_id: d,
-                customer_active: e,
-                admin_id: f,
-                admin_active: g,
-                integration_id: h,
-                resources: i,
-                integration_revoked: j,
-            };
-            owner_of(&row).map(|owner| LiveToken {
-                owner,
-                account: None,
-            })
+        return Ok(row.as_ref().and_then(owner_of).map(|owner| LiveToken {
+            owner,
+            account: None,
         }));
     }
     // Customer tokens only: every caller of `WithAccount` serves a customer acting on their
     // own account, where any other token fails Magento's `self` rule exactly as a guest does.
-    // The inner join makes the customer's columns non-nullable (Diesel checks every column of
-    // a nullable group for NULL before decoding it: twice the work per column).
+    // The inner join also makes the customer's columns a plain group, not a nullable one that
+    // Diesel first checks for all-NULL, and drops the admin-user and integration joins.
     // A flat chain of joins with an explicit ON: SQLite materializes a parenthesized
     // `customers LEFT JOIN customer_addresses` (a full scan per request, seen in EXPLAIN QUERY
     // PLAN), while the flat form is index lookups. No ORDER BY for the same reason; the
