@@ -73,3 +73,27 @@ pub async fn load_account(state: &AppState, customer_id: EntityId) -> Result<Acc
         .await?
         .ok_or_else(|| no_such_customer(customer_id.given))
 }
+
+/// Magento's lock rule for an account read on the customer's behalf (GetCustomer): refused
+/// with `The account is locked.` while the lock lasts.
+pub fn ensure_unlocked(account: &Account) -> Result<(), AppError> {
+    if account
+        .customer
+        .lock_expires
+        .is_some_and(|until| until > crate::db::now())
+    {
+        return Err(password::account_locked());
+    }
+    Ok(())
+}
+
+/// The signed-in customer's account as Magento's GetCustomer loads it: 404 when gone, refused
+/// while locked.
+pub async fn load_unlocked_account(
+    state: &AppState,
+    customer_id: i32,
+) -> Result<Account, AppError> {
+    let account = load_account(state, EntityId::from(customer_id)).await?;
+    ensure_unlocked(&account)?;
+    Ok(account)
+}

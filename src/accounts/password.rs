@@ -65,7 +65,7 @@ pub async fn check_current_password(
     }
 }
 
-fn account_locked() -> AppError {
+pub(super) fn account_locked() -> AppError {
     AppError::Locked(Phrase::new("The account is locked."))
 }
 

@@ -344,27 +344,88 @@ pub async fn edit_own_account(
         .await
 }
 
-/// GraphQL's `updateCustomerEmail`: the current password first, then the new address.
+/// How the signed-in customer's own profile is changed.
+#[derive(Debug)]
+pub enum OwnProfileChange {
+    /// REST `PUT /V1/customers/me`: the customer as sent replaces the stored one (Magento's
+    /// CustomerRepository::save from the `self` route; the e-mail changes without a password).
+    Replace(CustomerInput),
+    /// GraphQL `updateCustomer` / `updateCustomerV2`: what is sent is laid over the stored
+    /// customer; an e-mail that differs from the stored one needs the current password.
+    Merge {
+        given: CustomerInput,
+        current_password: Option<String>,
+    },
+}
+
+/// The signed-in customer changes their own profile: every check (lock, current password,
+/// e-mail, attributes) happens before the one transaction that writes the change, so a
+/// refused update changes nothing, the e-mail included.
+pub async fn update_own_profile(
+    state: &AppState,
+    customer_id: i32,
+    change: OwnProfileChange,
+) -> Result<Account, AppError> {
+    let (mut given, current_password) = match change {
+        OwnProfileChange::Replace(given) => {
+            return save_account(state, EntityId::from(customer_id), given, SaveMode::AsSent).await;
+        }
+        OwnProfileChange::Merge {
+            given,
+            current_password,
+        } => (given, current_password),
+    };
+    if let Some(email) = given.email.take() {
+        // Magento's GraphQL resolver loads the customer first: a locked account is refused.
+        let stored = load_account(state, EntityId::from(customer_id)).await?;
+        super::ensure_unlocked(&stored)?;
+        // Magento compares with `!==`: a change of letter case is a change.
+        if stored.customer.email != email {
+            let Some(password) = current_password.filter(|p| !p.is_empty()) else {
+                return Err(AppError::Input(Phrase::new(
+                    "Provide the current \"password\" to change \"email\".",
+                )));
+            };
+            check_email_change(state, customer_id, &email, password).await?;
+            given.email = Some(email);
+        }
+    }
+    save_account(state, EntityId::from(customer_id), given, SaveMode::Partial).await
+}
+
+/// The checks of an e-mail change, in Magento's order: the current password (GraphQL's
+/// wording for a wrong one; a lock keeps its own message), then the new address.
+async fn check_email_change(
+    state: &AppState,
+    customer_id: i32,
+    email: &str,
+    password: String,
+) -> Result<(), AppError> {
+    super::password::check_current_password(state, customer_id, password)
+        .await
+        .map_err(|e| match e {
+            AppError::Unauthorized(_) => {
+                AppError::Unauthorized(Phrase::new("Invalid login or password."))
+            }
+            other => other,
+        })?;
+    if Email::parse(email).is_err() {
+        return Err(AppError::Input(Phrase::new(format!(
+            "\"{email}\" is not a valid email address."
+        ))));
+    }
+    Ok(())
+}
+
+/// GraphQL's `updateCustomerEmail`: the current password first, then the new address, then
+/// the save.
 pub async fn change_email(
     state: &AppState,
     customer_id: i32,
     email: String,
     password: String,
 ) -> Result<Account, AppError> {
-    super::password::check_current_password(state, customer_id, password)
-        .await
-        .map_err(|e| match e {
-            // GraphQL's wording for a wrong password; a lock keeps its own message.
-            AppError::Unauthorized(_) => {
-                AppError::Unauthorized(Phrase::new("Invalid login or password."))
-            }
-            other => other,
-        })?;
-    if Email::parse(&email).is_err() {
-        return Err(AppError::Input(Phrase::new(format!(
-            "\"{email}\" is not a valid email address."
-        ))));
-    }
+    check_email_change(state, customer_id, &email, password).await?;
     let given = CustomerInput {
         email: Some(email),
         ..CustomerInput::default()

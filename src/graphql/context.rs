@@ -3,8 +3,8 @@
 //! (the rendered message and `extensions.category`).
 
 use super::types::{Customer, CustomerAddressInput};
+use crate::accounts;
 use crate::accounts::AddressAccess;
-use crate::accounts::{EntityId, load_account};
 use crate::auth::{Caller, StoreContext};
 use crate::db::tokens::CustomerTokenOwner;
 use crate::directory;
@@ -106,16 +106,9 @@ pub fn website_of(r: &RequestContext) -> i32 {
 /// The customer's account as GraphQL renders it; a locked account answers as Magento's
 /// `customer` query does.
 pub async fn load_customer(r: &RequestContext, customer_id: i32) -> GqlResult<Customer> {
-    let account = load_account(&r.state, EntityId::from(customer_id))
+    let account = accounts::load_unlocked_account(&r.state, customer_id)
         .await
         .map_err(from_app)?;
-    if account
-        .customer
-        .lock_expires
-        .is_some_and(|until| until > crate::db::now())
-    {
-        return Err(error("graphql-authentication", "The account is locked."));
-    }
     Ok(Customer::from_account(
         &account,
         r.state.settings.confirmation_required,

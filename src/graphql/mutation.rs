@@ -7,9 +7,8 @@ use super::context::{
     request, throttle, website_of,
 };
 use super::types::*;
-use crate::accounts::{
-    EntityId, SaveMode, addresses, newsletter, password, profile, registration, sign_in,
-};
+use crate::accounts::profile::OwnProfileChange;
+use crate::accounts::{EntityId, addresses, newsletter, password, profile, registration, sign_in};
 use crate::auth::Caller;
 use crate::domain::{customer::CustomerInput as DomainCustomer, email::Email};
 use crate::error::AppError;
@@ -57,20 +56,16 @@ async fn create(ctx: &Context<'_>, input: CustomerInput) -> GqlResult<Option<Cus
     }))
 }
 
-/// Lays the given attributes over the stored customer and saves (Magento's partial update).
+/// Changes the signed-in customer's own profile (Magento's partial update), in one
+/// transaction.
 async fn update(
     r: &RequestContext,
     customer_id: i32,
-    given: DomainCustomer,
+    change: OwnProfileChange,
 ) -> GqlResult<Customer> {
-    let account = profile::save_account(
-        &r.state,
-        EntityId::from(customer_id),
-        given,
-        SaveMode::Partial,
-    )
-    .await
-    .map_err(from_app)?;
+    let account = profile::update_own_profile(&r.state, customer_id, change)
+        .await
+        .map_err(from_app)?;
     Ok(Customer::from_account(
         &account,
         r.state.settings.confirmation_required,
@@ -179,22 +174,11 @@ impl MutationRoot {
             input.email.as_deref(),
         )?;
         check_gender(input.gender)?;
-        let r = request(ctx);
-        if let Some(email) = input.email.take() {
-            let current = load_customer(r, owner.customer_id).await?.email;
-            // Magento compares with `!==`: a change of letter case is a change.
-            if current.as_deref() != Some(email.as_str()) {
-                let Some(password) = password.filter(|p| !p.is_empty()) else {
-                    return Err(input_error(
-                        "Provide the current \"password\" to change \"email\".",
-                    ));
-                };
-                profile::change_email(&r.state, owner.customer_id, email, password)
-                    .await
-                    .map_err(from_app)?;
-            }
-        }
-        let customer = update(r, owner.customer_id, input.into_domain()).await?;
+        let change = OwnProfileChange::Merge {
+            given: input.into_domain(),
+            current_password: password,
+        };
+        let customer = update(request(ctx), owner.customer_id, change).await?;
         Ok(Some(CustomerOutput { customer }))
     }
 
@@ -208,8 +192,11 @@ impl MutationRoot {
         let owner = customer_of(ctx)?;
         check_required(input.firstname.as_deref(), input.lastname.as_deref(), None)?;
         check_gender(input.gender)?;
-        let given = CustomerInput::from(input).into_domain();
-        let customer = update(request(ctx), owner.customer_id, given).await?;
+        let change = OwnProfileChange::Merge {
+            given: CustomerInput::from(input).into_domain(),
+            current_password: None,
+        };
+        let customer = update(request(ctx), owner.customer_id, change).await?;
         Ok(Some(CustomerOutput { customer }))
     }
 

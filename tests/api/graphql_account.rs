@@ -301,3 +301,32 @@ on_both_backends! {
             "failure_message": "reCAPTCHA verification failed.", "forms": []}}}));
     }
 }
+
+on_both_backends! {
+    async fn update_customer_that_fails_changes_neither_the_email_nor_the_rest(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let token = signed_in(&app, "before@example.com").await;
+        // The e-mail change is allowed (right password); the date of birth is refused. The
+        // whole update is refused, so the e-mail must stay as it was.
+        let refused = app
+            .graphql(
+                r#"mutation { updateCustomer(input: {email: "after@example.com",
+                password: "Password1", firstname: "Jane", date_of_birth: "2999-01-01"})
+                { customer { email } } }"#,
+                json!({}),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            only_error(&refused),
+            err(200, "The Date of Birth should not be greater than today.", "graphql-input")
+        );
+        let me = app.get_me(&token).await;
+        assert_eq!(me.status, 200, "{:?}", me.body);
+        assert_eq!(me.body["email"], "before@example.com");
+        assert_eq!(me.body["firstname"], "John");
+        assert_eq!(app.token_reply("before@example.com", "Password1").await.status, 200);
+        assert_eq!(app.token_reply("after@example.com", "Password1").await.status, 401);
+    }
+}

@@ -1,7 +1,8 @@
 //! The signed-in customer's own account (Magento ACL `self`): read, update, password change,
 //! default addresses.
 
-use crate::accounts::{self, EntityId, SaveMode, load_account};
+use crate::accounts::profile::OwnProfileChange;
+use crate::accounts::{self, EntityId, load_account};
 use crate::auth::AuthenticatedCustomer;
 use crate::db::customers::Account;
 use crate::error::{AppError, Phrase};
@@ -53,11 +54,10 @@ pub async fn save_current_customer(
         .map(|v| to_string(None, v))
         .transpose()?;
     let customer = customer.ok_or_else(|| AppError::Input(Phrase::required("customer")))?;
-    let account = accounts::profile::save_account(
+    let account = accounts::profile::update_own_profile(
         &state,
-        EntityId::from(me.customer_id),
-        customer,
-        SaveMode::AsSent,
+        me.customer_id,
+        OwnProfileChange::Replace(customer),
     )
     .await?;
     Ok(json::ok(&CustomerResponse::from_account(&account)))
