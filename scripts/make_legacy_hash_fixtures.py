@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 # Python 3.11
 # Requires: scripts/make_legacy_hash_fixtures.requirements.txt (argon2-cffi==25.1.0, PyNaCl==1.6.2)
-# Run from the repository root: writes tests/fixtures/legacy_hashes.json.
+# Run from the repository root: writes crates/core/tests/fixtures/legacy_hashes.json.
 # Optional cross-check: PyNaCl==1.6.2 (bundles libsodium; crypto_pwhash is the
 #   exact function PHP's sodium_crypto_pwhash calls). If it is importable every
 #   Argon2 step is recomputed with it and must match argon2-cffi byte for byte.
 #
-# Generates tests/fixtures/legacy_hashes.json: [{"form", "password", "hash"}], mirroring how
+# Generates crates/core/tests/fixtures/legacy_hashes.json: [{"form", "password", "hash"}], mirroring how
 # Magento's PHP builds each stored password hash. Written independently of the
-# Rust code in src/auth/legacy_hash.rs.
+# Rust code in crates/core/src/auth/legacy_hash.rs.
 #
 # Magento 2 (lib/internal/Magento/Framework/Encryption/Encryptor.php):
 #   getHash():        simple   -> hash(md5|sha256, $salt . $password) . ":" . $salt . ":" . $version
@@ -146,7 +146,7 @@ def main() -> None:
     add("m1 sha512:salt", PW, hashlib.sha512((SALT32 + PW).encode()).hexdigest() + ":" + SALT32)
     add("m1 sha512 no salt", PW, hashlib.sha512(PW.encode()).hexdigest())
 
-    with open("tests/fixtures/legacy_hashes.json", "w", encoding="utf-8") as f:
+    with open("crates/core/tests/fixtures/legacy_hashes.json", "w", encoding="utf-8") as f:
         json.dump(v, f, indent=1, ensure_ascii=False)
         f.write("\n")
     print(

@@ -1,0 +1,377 @@
+//! Rendering: the page chrome every template shares, a submitted form with its per-field
+//! errors (Magento's messages mapped to the field they are about), the HTML error page, and
+//! the headers every page carries (no caching, no framing, no referrer: the reset page's URL
+//! holds a key).
+
+use super::session::Visit;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use customer_core::error::{AppError, Params, Phrase};
+
+/// What the layout shows around every page.
+pub struct Chrome {
+    pub title: String,
+    pub store_name: String,
+    pub base: String,
+    pub csrf: String,
+    /// The signed-in customer's first name.
+    pub signed_in: Option<String>,
+    pub notice: Option<String>,
+    pub errors: Vec<String>,
+}
+
+impl Chrome {
+    pub fn new(visit: &Visit, title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            store_name: visit.store_name.clone(),
+            base: visit.base.clone(),
+            csrf: visit.csrf_token(),
+            signed_in: visit
+                .customer
+                .as_ref()
+                .and_then(|c| c.account.as_ref())
+                .map(|a| a.customer.firstname.clone()),
+            notice: visit
+                .flash
+                .as_deref()
+                .and_then(flash_text)
+                .map(|t| t.replace("%store", &visit.store_name)),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_notice(mut self, notice: impl Into<String>) -> Self {
+        self.notice = Some(notice.into());
+        self
+    }
+
+    pub fn with_error(mut self, error: impl Into<String>) -> Self {
+        self.errors.push(error.into());
+        self
+    }
+}
+
+/// The one-shot notices a redirect can leave for the next page (codes in the flash cookie).
+fn flash_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "registered" => "Thank you for registering with %store.",
+        "confirmed" => "Thank you for registering with %store.",
+        "account_saved" => "You saved the account information.",
+        "address_saved" => "You saved the address.",
+        "address_deleted" => "You deleted the address.",
+        "password_reset" => "You updated your password.",
+        "signed_out" => "You are signed out.",
+        _ => return None,
+    })
+}
+
+/// A submitted (or blank) form: its values and Magento's messages next to their fields.
+#[derive(Debug, Default)]
+pub struct Form {
+    values: Vec<(String, String)>,
+    errors: Vec<(&'static str, String)>,
+    /// Messages about no single field, shown at the top.
+    pub general: Vec<String>,
+}
+
+impl Form {
+    pub fn new(values: Vec<(String, String)>) -> Self {
+        Self {
+            values,
+            ..Self::default()
+        }
+    }
+
+    /// The first value sent under this name ("" when none).
+    pub fn value(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A value as an option: `None` when empty.
+    pub fn get(&self, name: &str) -> Option<String> {
+        Some(self.value(name).to_owned()).filter(|v| !v.is_empty())
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        !self.value(name).is_empty()
+    }
+
+    /// Forgets a value, so a password is never sent back into the page.
+    pub fn forget(&mut self, name: &str) {
+        self.values.retain(|(n, _)| n != name);
+    }
+
+    /// The messages about one field, joined.
+    pub fn error(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || !self.general.is_empty()
+    }
+
+    pub fn add_error(&mut self, field: &'static str, message: impl Into<String>) {
+        self.errors.push((field, message.into()));
+    }
+
+    /// Places each message of a failed call next to its field, or at the top.
+    pub fn add_failure(&mut self, error: &AppError, password_field: &'static str) {
+        let phrases: Vec<&Phrase> = match error {
+            AppError::InputErrors(list) => list.iter().collect(),
+            AppError::Input(p) | AppError::AlreadyExists(p) | AppError::Unauthorized(p) => {
+                vec![p]
+            }
+            AppError::Locked(p) | AppError::NotFound(p) => vec![p],
+            _ => {
+                self.general
+                    .push("Something went wrong. Please try again later.".into());
+                return;
+            }
+        };
+        for phrase in phrases {
+            let named = match &phrase.params {
+                Params::Named(map) => map.get("fieldName").and_then(|v| v.as_str()),
+                _ => None,
+            };
+            let rendered = phrase.render();
+            for line in rendered.lines().filter(|l| !l.trim().is_empty()) {
+                match named
+                    .and_then(field_of_name)
+                    .or_else(|| field_of_message(line, password_field))
+                {
+                    Some(field) => self.add_error(field, line),
+                    None => self.general.push(line.to_owned()),
+                }
+            }
+        }
+    }
+}
+
+/// The form field an API field name stands for.
+fn field_of_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "firstname" => "firstname",
+        "lastname" => "lastname",
+        "email" => "email",
+        "street" => "street",
+        "city" => "city",
+        "telephone" => "telephone",
+        "postcode" => "postcode",
+        "countryId" => "country_id",
+        "regionId" | "regionCode" | "region" => "region_id",
+        _ => return None,
+    })
+}
+
+/// The form field a Magento message is about, read from the label it names (Magento's own
+/// storefront shows these messages; here they sit next to the field).
+fn field_of_message(message: &str, password_field: &'static str) -> Option<&'static str> {
+    const LABELS: &[(&str, &str)] = &[
+        ("First Name", "firstname"),
+        ("Last Name", "lastname"),
+        ("Middle Name", "firstname"),
+        ("\"Email\"", "email"),
+        ("email address already exists", "email"),
+        ("not a valid email", "email"),
+        ("customer email is missing", "email"),
+        ("Street Address", "street"),
+        ("City", "city"),
+        ("Phone Number", "telephone"),
+        ("Zip/Postal Code", "postcode"),
+        ("State/Province", "region_id"),
+        ("Company", "company"),
+        ("doesn't match this account", "current_password"),
+    ];
+    if let Some((_, field)) = LABELS.iter().find(|(label, _)| message.contains(label)) {
+        return Some(field);
+    }
+    let lower = message.to_ascii_lowercase();
+    (lower.contains("password") && !lower.contains("token") && !lower.contains("reset"))
+        .then_some(password_field)
+}
+
+/// A template as an HTML response with the page headers and the visit's cookies.
+pub fn html(visit: &Visit, status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => visit.finish(with_page_headers(HttpResponse::build(status)).body(body)),
+        Err(e) => PageError::internal(e).error_response(),
+    }
+}
+
+fn with_page_headers(
+    mut builder: actix_web::HttpResponseBuilder,
+) -> actix_web::HttpResponseBuilder {
+    builder
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ));
+    builder
+}
+
+/// 303 to a path (after a successful form, so a reload does not post again).
+pub fn redirect(visit: &Visit, to: &str) -> HttpResponse {
+    visit.finish(
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, to))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish(),
+    )
+}
+
+/// 303 with cookies set (a new session, an ended session, a notice for the next page).
+pub fn redirect_with(visit: &Visit, to: &str, cookies: Vec<HeaderValue>) -> HttpResponse {
+    let mut resp = redirect(visit, to);
+    for c in cookies {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    resp
+}
+
+/// A plain message page (errors of a whole page, and simple outcomes).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub text: String,
+}
+
+/// Why a page could not be served: rendered as an HTML page, never as JSON or plain text.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("page not found")]
+    NotFound,
+    #[error("invalid form key")]
+    Forbidden,
+    /// A page for signed-in customers, visited without a session: to the sign-in page.
+    #[error("not signed in")]
+    SignInFirst {
+        login: String,
+        cookies: Vec<HeaderValue>,
+    },
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl PageError {
+    pub fn internal(cause: impl Into<customer_core::error::Cause>) -> Self {
+        Self::App(AppError::internal(cause))
+    }
+}
+
+/// The bare error page (no visit: the store or the database may be what failed).
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    heading: &'a str,
+    text: &'a str,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::SignInFirst { .. } => StatusCode::SEE_OTHER,
+            Self::App(AppError::NotFound(_) | AppError::NoRoute) => StatusCode::NOT_FOUND,
+            Self::App(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::App(AppError::TooManyRequests { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            Self::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (heading, text) = match self {
+            Self::SignInFirst { login, cookies } => {
+                let mut resp = HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, login.as_str()))
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .finish();
+                for c in cookies {
+                    resp.headers_mut().append(header::SET_COOKIE, c.clone());
+                }
+                return resp;
+            }
+            Self::NotFound | Self::App(AppError::NotFound(_) | AppError::NoRoute) => (
+                "Whoops, our bad...",
+                "The page you requested was not found.",
+            ),
+            Self::Forbidden => (
+                "Invalid Form Key",
+                "Invalid Form Key. Please refresh the page.",
+            ),
+            // Magento's frontend backpressure answer (Backpressure\\...\\RequestValidator).
+            Self::App(AppError::TooManyRequests { .. }) => {
+                ("Too Many Requests", "Too Many Requests")
+            }
+            Self::App(e) => {
+                tracing::error!("page failed: {}", e.cause_chain());
+                (
+                    "Something went wrong",
+                    "We can't process your request right now. Please try again later.",
+                )
+            }
+        };
+        let body = ErrorPage { heading, text }
+            .render()
+            .unwrap_or_else(|_| text.to_owned());
+        let mut response = with_page_headers(HttpResponse::build(self.status_code())).body(body);
+        if let Self::App(AppError::TooManyRequests { retry_after }) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_land_next_to_the_field_they_name() {
+        let mut form = Form::default();
+        form.add_failure(
+            &AppError::Input(Phrase::new(
+                "\"First Name\" is a required value.\n\"Email\" is not a valid email address.",
+            )),
+            "password",
+        );
+        form.add_failure(&AppError::Input(Phrase::required("countryId")), "password");
+        form.add_failure(
+            &AppError::Input(Phrase::new(
+                "The account sign-in was incorrect or your account is disabled temporarily.",
+            )),
+            "password",
+        );
+        assert_eq!(
+            form.error("firstname").as_deref(),
+            Some("\"First Name\" is a required value.")
+        );
+        assert!(form.error("email").is_some());
+        assert_eq!(
+            form.error("country_id").as_deref(),
+            Some("\"countryId\" is required. Enter and try again.")
+        );
+        assert_eq!(form.general.len(), 1);
+    }
+}
