@@ -56,6 +56,7 @@ fn write_country_code_enum() {
         ));
     }
     e.push_str("            _ => None,\n        }\n    }\n}\n");
-    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("country_code_enum.rs");
+    let dest =
+        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("country_code_enum.rs");
     fs::write(dest, e).expect("write country_code_enum.rs");
 }

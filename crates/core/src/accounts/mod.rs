@@ -69,6 +69,21 @@ pub fn no_such_customer(id: impl Into<Value>) -> AppError {
     AppError::NotFound(Phrase::no_such_entity("customerId", id))
 }
 
+/// The signed-in customer's own account: as read with their token earlier in this request
+/// (`TokenRead::WithAccount`, no second round trip), else loaded. Every door's "me" reads it
+/// this way.
+pub async fn own_account(
+    state: &AppState,
+    me: &crate::auth::AuthenticatedCustomer,
+) -> Result<std::sync::Arc<Account>, AppError> {
+    match &me.account {
+        Some(account) => Ok(account.clone()),
+        None => Ok(std::sync::Arc::new(
+            load_account(state, EntityId::from(me.customer_id)).await?,
+        )),
+    }
+}
+
 /// A customer with its addresses, or 404 `No such entity with customerId = ...`.
 pub async fn load_account(state: &AppState, customer_id: EntityId) -> Result<Account, AppError> {
     let Some(id) = customer_id.id else {

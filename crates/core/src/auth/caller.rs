@@ -101,16 +101,17 @@ impl StoreContext {
     }
 }
 
-/// The caller behind an `Authorization` header value, and (with `TokenRead::WithAccount`) for
-/// a customer token the account read with the token in the same query. A token that is not ours, expired or revoked makes
-/// a guest, as in Magento (REST reports the ACL failure, never the token problem).
+/// The caller behind a bare token (a door takes it from `Authorization: Bearer ...` with
+/// `token::bearer_token`, the pages from their session cookie), and (with
+/// `TokenRead::WithAccount`) for a customer token the account read with the token in the same
+/// query. A token that is not ours, expired or revoked makes a guest, as in Magento (REST
+/// reports the ACL failure, never the token problem).
 pub async fn resolve_caller(
     db: &Db,
-    authorization: Option<&str>,
+    token: Option<&str>,
     read: TokenRead,
 ) -> Result<(Caller, Option<Arc<Account>>), AppError> {
-    let Some(hash) = authorization
-        .and_then(token::bearer_token)
+    let Some(hash) = token
         .filter(|t| token::is_well_formed(t))
         .map(token::TokenHash::of)
     else {

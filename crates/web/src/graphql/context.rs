@@ -6,8 +6,7 @@ use super::types::{Customer, CustomerAddressInput};
 use async_graphql::{Context, ErrorExtensions};
 use customer_core::accounts;
 use customer_core::accounts::AddressAccess;
-use customer_core::accounts::CustomerTokenOwner;
-use customer_core::auth::{Caller, StoreContext};
+use customer_core::auth::{AuthenticatedCustomer, Caller, StoreContext};
 use customer_core::directory;
 use customer_core::error::AppError;
 use customer_core::ratelimit::Limit;
@@ -85,18 +84,16 @@ pub fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
     ctx.data_unchecked::<std::sync::Arc<RequestContext>>()
 }
 
-/// The signed-in customer, in a store view of their website.
-pub fn customer_of(ctx: &Context<'_>) -> GqlResult<CustomerTokenOwner> {
+/// The signed-in customer, in a store view of their website (the core's `self` rule, as REST
+/// and the pages apply it).
+pub fn customer_of(ctx: &Context<'_>) -> GqlResult<AuthenticatedCustomer> {
     let r = request(ctx);
-    match r.caller {
-        Caller::Customer(owner) if !r.store.is_admin && owner.website_id == r.store.website_id => {
-            Ok(owner)
-        }
-        _ => Err(error(
+    AuthenticatedCustomer::of(&r.caller, &r.store, None).map_err(|_| {
+        error(
             "graphql-authorization",
             "The current customer isn't authorized.",
-        )),
-    }
+        )
+    })
 }
 
 pub fn website_of(r: &RequestContext) -> i32 {

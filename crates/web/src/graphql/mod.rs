@@ -12,7 +12,6 @@ pub mod types;
 pub mod wording;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{EmptySubscription, Schema};
 use context::{RequestContext, from_app};
@@ -202,11 +201,8 @@ pub async fn graphql(
             );
         }
     };
-    let authorization = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let caller = match resolve_caller(&state.db, authorization, TokenRead::Owner).await {
+    let token = crate::http::client::bearer_token(req.headers());
+    let caller = match resolve_caller(&state.db, token, TokenRead::Owner).await {
         Ok((caller, _)) => caller,
         Err(e) => {
             let e = from_app(e);

@@ -1,5 +1,6 @@
 //! Who is on the other end: the client's IP and the per-client rate limits counted against it.
 
+use actix_web::http::header::{AUTHORIZATION, HeaderMap};
 use actix_web::{HttpMessage, HttpRequest};
 use customer_core::error::AppError;
 use customer_core::ratelimit::{ClientIp, Limit};
@@ -16,4 +17,13 @@ pub fn rate_limit(req: &HttpRequest, state: &AppState, limit: Limit) -> Result<(
 /// peer, unless it is a trusted proxy; then the nearest forwarded hop that is not).
 pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
     req.extensions().get::<ClientIp>().and_then(|c| c.0)
+}
+
+/// The bare token of an `Authorization: Bearer <token>` header (`None` for any other scheme or
+/// shape), for `auth::resolve_caller`.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(customer_core::auth::token::bearer_token)
 }

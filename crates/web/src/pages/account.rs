@@ -4,12 +4,13 @@
 
 use super::session::Visit;
 use super::view::{Chrome, Form, MessagePage, PageError, html, redirect, redirect_with};
-use super::{absorb, address::AddressView, client_ip, posted, rate_limit};
+use super::{absorb, address::AddressView, posted};
+use crate::http::client::{client_ip, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use customer_core::accounts::Account;
-use customer_core::accounts::{self, EntityId, password, profile, registration, sign_in};
+use customer_core::accounts::{self, password, profile, registration, sign_in};
 use customer_core::auth::Caller;
 use customer_core::domain::customer::CustomerInput;
 use customer_core::domain::email::Email;
@@ -99,10 +100,7 @@ pub(super) async fn signed_in(state: &AppState, visit: &Visit) -> Result<Arc<Acc
             cookies: visit.pending_cookies(),
         });
     };
-    Ok(match &me.account {
-        Some(account) => account.clone(),
-        None => Arc::new(accounts::load_account(state, EntityId::from(me.customer_id)).await?),
-    })
+    Ok(accounts::own_account(state, me).await?)
 }
 
 /// `GET /customer/account/login/`

@@ -87,23 +87,6 @@ fn posted(visit: &session::Visit, body: &[u8]) -> Result<view::Form, PageError> 
 }
 
 /// Failures a form shows to its user; anything else (database down, a bug) is a page error.
-/// The client's IP, as `observe` found it for this request.
-fn client_ip(req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
-    use actix_web::HttpMessage;
-    req.extensions()
-        .get::<customer_core::ratelimit::ClientIp>()
-        .and_then(|c| c.0)
-}
-
-/// Counts a form post against a per-client rate limit; over it, a 429 page.
-fn rate_limit(
-    req: &actix_web::HttpRequest,
-    state: &customer_core::state::AppState,
-    limit: customer_core::ratelimit::Limit,
-) -> Result<(), PageError> {
-    Ok(state.limits.check(limit, client_ip(req))?)
-}
-
 fn absorb(
     form: &mut view::Form,
     error: customer_core::error::AppError,

@@ -112,12 +112,8 @@ impl Visit {
         let session = cookie(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
         let mut customer = None;
         if let Some(token) = &session {
-            let (caller, account) = resolve_caller(
-                &state.db,
-                Some(&format!("Bearer {token}")),
-                TokenRead::WithAccount,
-            )
-            .await?;
+            let (caller, account) =
+                resolve_caller(&state.db, Some(token), TokenRead::WithAccount).await?;
             customer = AuthenticatedCustomer::of(&caller, &store, account).ok();
         }
         let stale_session = session.is_some() && customer.is_none();

@@ -1,18 +1,20 @@
-//! What a REST handler takes from its request: the store view and caller (resolved once per
-//! request by the `rest_context` middleware, then extracted by type, so a handler states its
-//! access policy in its signature: `AuthenticatedCustomer` for Magento's `self`,
-//! `Authorized<R>` for an ACL resource, `Caller` or nothing), path segments, and the body
+//! What a REST handler takes from its request: the store view (resolved by the `rest_context`
+//! middleware) and the caller (resolved once, by the first extractor that needs it), extracted
+//! by type so a handler states its access policy in its signature: `Me` for Magento's `self`,
+//! `OwnAccount` for `self` with the account read by the token's query, `Acl<R>` for an ACL
+//! resource, `Calling` or nothing), path segments, and the body
 //! (`RequestInput`), read the way Magento's REST request reads it
 //! (Framework/Webapi/Rest/Request.php): an empty body is no input; otherwise the Content-Type
 //! must be JSON in UTF-8 and the JSON must decode, each failure with Magento's message.
 
 use crate::http::ApiError;
 use crate::http::body::read_body;
+use crate::http::client::bearer_token;
 use crate::http::error::error_response;
 use crate::rest::php::{to_int, to_string, top_level};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use customer_core::accounts::Account;
@@ -28,58 +30,58 @@ use serde_json::{Map, Value};
 use std::future::{Ready, ready};
 use std::sync::Arc;
 
-/// Middleware on the REST scopes: resolves the store code and the caller, or answers 404 for
-/// an unknown store code before anything else runs. Failures are answered here as responses
-/// (not returned as errors), so the REST transport renders them like any other.
+/// Middleware on the REST scopes: resolves the store code, or answers 404 for an unknown store
+/// code before anything else runs (answered here as a response, not returned as an error, so
+/// the REST transport renders it like any other). The caller is resolved later, once, by the
+/// first extractor that needs it: `OwnAccount` reads the account with the token, the others
+/// read only the token's owner.
 pub async fn rest_context(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    match resolve_context(&req).await {
-        Ok(()) => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body),
+    let store = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("application state missing"))
+        .and_then(|state| {
+            StoreContext::resolve(&state.scopes, req.match_info().get("store_code"))
+                .ok_or(AppError::NoRoute)
+        });
+    match store {
+        Ok(store) => {
+            req.extensions_mut().insert(store);
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_boxed_body)
+        }
         Err(e) => Ok(req.into_response(error_response(&e))),
     }
 }
 
-async fn resolve_context(req: &ServiceRequest) -> Result<(), AppError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("application state missing"))?;
-    let store = StoreContext::resolve(&state.scopes, req.match_info().get("store_code"))
-        .ok_or(AppError::NoRoute)?;
-    let authorization = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let read = if renders_own_account(req) {
-        TokenRead::WithAccount
-    } else {
-        TokenRead::Owner
-    };
-    let (caller, account) = resolve_caller(&state.db, authorization, read).await?;
-    if let Some(account) = account {
-        req.extensions_mut().insert(account);
-    }
-    req.extensions_mut().insert(store);
-    req.extensions_mut().insert(caller);
-    Ok(())
+/// The request's caller, resolved on first use and kept in the request's extensions.
+#[derive(Clone)]
+struct Resolved {
+    caller: Caller,
+    account: Option<Arc<Account>>,
 }
 
-/// Whether the request is one of the reads that render the caller's own account (`GET /me`
-/// and its default addresses): only those read the addresses with the token.
-fn renders_own_account(req: &ServiceRequest) -> bool {
-    req.method() == actix_web::http::Method::GET
-        && [
-            "/customers/me",
-            "/customers/me/billingAddress",
-            "/customers/me/shippingAddress",
-        ]
-        .iter()
-        .any(|suffix| req.path().ends_with(suffix))
+async fn caller_of(req: &HttpRequest, read: TokenRead) -> Result<Resolved, AppError> {
+    let cached = req.extensions().get::<Resolved>().cloned();
+    if let Some(done) = cached {
+        // An earlier extractor read only the owner; a customer's account is read now.
+        let wants_account = read == TokenRead::WithAccount
+            && done.account.is_none()
+            && matches!(done.caller, Caller::Customer(_));
+        if !wants_account {
+            return Ok(done);
+        }
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("application state missing"))?;
+    let (caller, account) = resolve_caller(&state.db, bearer_token(req.headers()), read).await?;
+    let done = Resolved { caller, account };
+    req.extensions_mut().insert(done.clone());
+    Ok(done)
 }
 
 fn from_extensions<T: Clone + 'static>(req: &HttpRequest) -> Result<T, AppError> {
@@ -116,42 +118,57 @@ impl FromRequest for Store {
 
 impl FromRequest for Calling {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_extensions(req).map(Self).map_err(ApiError))
+        let req = req.clone();
+        Box::pin(async move {
+            let done = caller_of(&req, TokenRead::Owner).await?;
+            Ok(Self(done.caller))
+        })
     }
+}
+
+/// The signed-in customer with their account read by the same query as the token: for the
+/// routes that render the caller's own account (`GET /me`, its default addresses).
+pub struct OwnAccount(pub AuthenticatedCustomer);
+
+async fn me_of(req: &HttpRequest, read: TokenRead) -> Result<AuthenticatedCustomer, AppError> {
+    let store: StoreContext = from_extensions(req)?;
+    let done = caller_of(req, read).await?;
+    AuthenticatedCustomer::of(&done.caller, &store, done.account)
 }
 
 impl FromRequest for Me {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            (|| {
-                let store: StoreContext = from_extensions(req)?;
-                let caller: Caller = from_extensions(req)?;
-                let account = req.extensions().get::<Arc<Account>>().cloned();
-                AuthenticatedCustomer::of(&caller, &store, account)
-            })()
-            .map(Self)
-            .map_err(ApiError),
-        )
+        let req = req.clone();
+        Box::pin(async move { Ok(Self(me_of(&req, TokenRead::Owner).await?)) })
+    }
+}
+
+impl FromRequest for OwnAccount {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(Self(me_of(&req, TokenRead::WithAccount).await?)) })
     }
 }
 
 impl<R: Resource> FromRequest for Acl<R> {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            from_extensions::<Caller>(req)
-                .and_then(Authorized::check)
-                .map(Self)
-                .map_err(ApiError),
-        )
+        let req = req.clone();
+        Box::pin(async move {
+            let done = caller_of(&req, TokenRead::Owner).await?;
+            Ok(Self(Authorized::check(done.caller)?))
+        })
     }
 }
 

@@ -3,39 +3,22 @@
 
 use crate::http::ApiError;
 use crate::http::json;
-use crate::rest::extract::Me;
+use crate::rest::extract::{Me, OwnAccount};
 use crate::rest::extract::{RequestInput, required_strings};
 use crate::rest::php::{to_string, top_level};
 use crate::rest::wire::customer::{CustomerResponse, customer_param};
 use actix_web::{HttpResponse, web};
-use customer_core::accounts::Account;
+use customer_core::accounts;
 use customer_core::accounts::profile::OwnProfileChange;
-use customer_core::accounts::{self, EntityId, load_account};
-use customer_core::auth::AuthenticatedCustomer;
 use customer_core::error::{AppError, Phrase};
 use customer_core::state::AppState;
-use std::sync::Arc;
-
-/// The caller's account: as read with the bearer token in this same request (no second round
-/// trip), else loaded.
-async fn own_account(
-    state: &AppState,
-    me: &AuthenticatedCustomer,
-) -> Result<Arc<Account>, AppError> {
-    match &me.account {
-        Some(account) => Ok(account.clone()),
-        None => Ok(Arc::new(
-            load_account(state, EntityId::from(me.customer_id)).await?,
-        )),
-    }
-}
 
 /// `GET /V1/customers/me`
 pub async fn get_current_customer(
     state: web::Data<AppState>,
-    Me(me): Me,
+    OwnAccount(me): OwnAccount,
 ) -> Result<HttpResponse, ApiError> {
-    let account = own_account(&state, &me).await?;
+    let account = accounts::own_account(&state, &me).await?;
     Ok(json::ok(&CustomerResponse::from_account(&account)))
 }
 
@@ -82,17 +65,17 @@ pub async fn change_password(
 /// `GET /V1/customers/me/billingAddress`
 pub async fn default_billing_address(
     state: web::Data<AppState>,
-    Me(me): Me,
+    OwnAccount(me): OwnAccount,
 ) -> Result<HttpResponse, ApiError> {
-    let account = own_account(&state, &me).await?;
+    let account = accounts::own_account(&state, &me).await?;
     Ok(super::default_address_response(&account, true))
 }
 
 /// `GET /V1/customers/me/shippingAddress`
 pub async fn default_shipping_address(
     state: web::Data<AppState>,
-    Me(me): Me,
+    OwnAccount(me): OwnAccount,
 ) -> Result<HttpResponse, ApiError> {
-    let account = own_account(&state, &me).await?;
+    let account = accounts::own_account(&state, &me).await?;
     Ok(super::default_address_response(&account, false))
 }
