@@ -6,6 +6,11 @@
 //! BENCH_REQUESTS (300 per query and size), TEST_POSTGRES_URL (as the tests). Prints figures;
 //! asserts nothing.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "in a test or a benchmark, an unwrap is an assertion"
+)]
+
 use customer_core::config::{DatabaseUrl, Settings, SqliteTarget};
 use customer_service::startup::Application;
 use diesel::connection::SimpleConnection;

@@ -2,7 +2,8 @@
 //! customer's own addresses and for the back office, and the default-address flags.
 
 use super::no_such_customer;
-use crate::db::customers::{self as queries, Account, AddressRow, CustomerChanges, CustomerRow};
+use crate::db::addresses::AddressRow;
+use crate::db::customers::{self as queries, Account, CustomerChanges, CustomerRow};
 use crate::db::{self, DbConnection, addresses as address_queries};
 use crate::domain::address::AddressInput;
 use crate::error::AppError;

@@ -23,7 +23,8 @@ use crate::error::{AppError, Phrase};
 use crate::state::AppState;
 use serde_json::Value;
 
-pub use crate::db::customers::{Account, AddressRow, CustomerRow};
+pub use crate::db::addresses::AddressRow;
+pub use crate::db::customers::{Account, CustomerRow};
 pub use crate::db::groups::GroupRow;
 pub use crate::db::scopes::{ADMIN_STORE_ID, Scopes};
 pub use crate::db::tokens::CustomerTokenOwner;

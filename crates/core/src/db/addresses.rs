@@ -2,9 +2,8 @@
 //! the customer row.
 
 use super::DbConnection;
-use super::customers::AddressRow;
 use super::schema::customer_addresses;
-use crate::domain::address::ValidAddress;
+use crate::domain::address::{AddressInput, AddressRegion, RegionInput, ValidAddress};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -109,4 +108,70 @@ pub fn delete(conn: &mut DbConnection, address_ids: &[i32]) -> QueryResult<()> {
         .execute(conn)?;
     }
     Ok(())
+}
+
+/// A stored address as read.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = customer_addresses)]
+pub struct AddressRow {
+    pub entity_id: i32,
+    pub customer_id: i32,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = super::timestamp::Stamp)]
+    pub updated_at: NaiveDateTime,
+    pub firstname: String,
+    pub middlename: Option<String>,
+    pub lastname: String,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub company: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub country_id: String,
+    pub region: Option<String>,
+    pub region_id: i32,
+    pub postcode: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub vat_id: Option<String>,
+}
+
+impl AddressRow {
+    /// The street lines, as stored: one text, lines joined by `\n` (Magento's `street` column).
+    pub fn street_lines(&self) -> impl Iterator<Item = &str> {
+        self.street.split('\n')
+    }
+
+    /// The stored address as input, so a partial update can overlay what the request sends
+    /// (Magento's address save keeps the attributes a request leaves out).
+    pub fn as_input(&self) -> AddressInput {
+        let region =
+            AddressRegion::from_stored(self.region_id, &self.country_id, self.region.as_deref());
+        AddressInput {
+            id: Some(i64::from(self.entity_id)),
+            customer_id: Some(i64::from(self.customer_id)),
+            region: Some(RegionInput {
+                region_code: None,
+                region: region.name().map(str::to_owned),
+                region_id: Some(i64::from(region.id())),
+            }),
+            region_id: Some(i64::from(region.id())),
+            country_id: Some(self.country_id.clone()),
+            street: Some(self.street_lines().map(str::to_owned).collect()),
+            company: self.company.clone(),
+            telephone: self.telephone.clone(),
+            fax: self.fax.clone(),
+            postcode: self.postcode.clone(),
+            city: Some(self.city.clone()),
+            firstname: Some(self.firstname.clone()),
+            lastname: Some(self.lastname.clone()),
+            middlename: self.middlename.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            vat_id: self.vat_id.clone(),
+            default_shipping: None,
+            default_billing: None,
+        }
+    }
 }

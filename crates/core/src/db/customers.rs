@@ -2,8 +2,9 @@
 //! can compose them in one transaction.
 
 use super::DbConnection;
+use super::addresses::AddressRow;
 use super::schema::{customer_addresses, customers};
-use crate::domain::address::{AddressInput, AddressRegion, RegionInput, ValidAddress};
+use crate::domain::address::ValidAddress;
 use crate::domain::customer::ValidCustomer;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -43,32 +44,6 @@ pub struct CustomerRow {
     pub lock_expires: Option<NaiveDateTime>,
     pub rp_token_hash: Option<String>,
     pub rp_token_created_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = customer_addresses)]
-pub struct AddressRow {
-    pub entity_id: i32,
-    pub customer_id: i32,
-    #[diesel(deserialize_as = super::timestamp::Stamp)]
-    pub created_at: NaiveDateTime,
-    #[diesel(deserialize_as = super::timestamp::Stamp)]
-    pub updated_at: NaiveDateTime,
-    pub firstname: String,
-    pub middlename: Option<String>,
-    pub lastname: String,
-    pub prefix: Option<String>,
-    pub suffix: Option<String>,
-    pub company: Option<String>,
-    pub street: String,
-    pub city: String,
-    pub country_id: String,
-    pub region: Option<String>,
-    pub region_id: i32,
-    pub postcode: Option<String>,
-    pub telephone: Option<String>,
-    pub fax: Option<String>,
-    pub vat_id: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -559,40 +534,6 @@ pub fn replace_password_hash(
     .set(customers::password_hash.eq(new))
     .execute(conn)?;
     Ok(n == 1)
-}
-
-impl AddressRow {
-    /// The stored address as input, so a partial update can overlay what the request sends
-    /// (Magento's address save keeps the attributes a request leaves out).
-    pub fn as_input(&self) -> AddressInput {
-        let region =
-            AddressRegion::from_stored(self.region_id, &self.country_id, self.region.as_deref());
-        AddressInput {
-            id: Some(i64::from(self.entity_id)),
-            customer_id: Some(i64::from(self.customer_id)),
-            region: Some(RegionInput {
-                region_code: None,
-                region: region.name().map(str::to_owned),
-                region_id: Some(i64::from(region.id())),
-            }),
-            region_id: Some(i64::from(region.id())),
-            country_id: Some(self.country_id.clone()),
-            street: Some(self.street.split('\n').map(str::to_owned).collect()),
-            company: self.company.clone(),
-            telephone: self.telephone.clone(),
-            fax: self.fax.clone(),
-            postcode: self.postcode.clone(),
-            city: Some(self.city.clone()),
-            firstname: Some(self.firstname.clone()),
-            lastname: Some(self.lastname.clone()),
-            middlename: self.middlename.clone(),
-            prefix: self.prefix.clone(),
-            suffix: self.suffix.clone(),
-            vat_id: self.vat_id.clone(),
-            default_shipping: None,
-            default_billing: None,
-        }
-    }
 }
 
 impl CustomerRow {

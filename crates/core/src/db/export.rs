@@ -2,7 +2,8 @@
 //! and addresses in pages by id, so memory stays flat however many there are.
 
 use super::DbConnection;
-use super::customers::{AddressRow, CustomerRow};
+use super::addresses::AddressRow;
+use super::customers::CustomerRow;
 use super::schema::{customer_addresses, customers};
 use diesel::prelude::*;
 

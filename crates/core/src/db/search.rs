@@ -4,7 +4,8 @@
 //! can use an index (MySQL, Magento's database, compares text case-insensitively).
 
 use super::DbConnection;
-use super::customers::{Account, AddressRow, CustomerRow};
+use super::addresses::AddressRow;
+use super::customers::{Account, CustomerRow};
 use super::groups::GroupRow;
 use super::schema::customer_addresses;
 use crate::domain::search::{Direction, SearchCriteria};

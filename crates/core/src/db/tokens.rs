@@ -1,7 +1,8 @@
 //! Bearer tokens (hashed at rest) and the per-username token-request throttle.
 
 use super::DbConnection;
-use super::customers::{Account, AddressRow, CustomerRow};
+use super::addresses::AddressRow;
+use super::customers::{Account, CustomerRow};
 use super::schema::{
     access_tokens, admin_users, customer_addresses, customers, integrations, token_request_log,
 };

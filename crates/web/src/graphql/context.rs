@@ -2,12 +2,9 @@
 //! and the one mapping from `AppError` to a GraphQL error as Magento's resolvers render it
 //! (the rendered message and `extensions.category`).
 
-use super::types::{Customer, CustomerAddressInput};
 use async_graphql::{Context, ErrorExtensions};
-use customer_core::accounts;
 use customer_core::accounts::AddressAccess;
 use customer_core::auth::{AuthenticatedCustomer, Caller, StoreContext};
-use customer_core::directory;
 use customer_core::error::AppError;
 use customer_core::ratelimit::Limit;
 use customer_core::state::AppState;
@@ -100,18 +97,6 @@ pub fn website_of(r: &RequestContext) -> i32 {
     r.store.account_website(&r.state.scopes)
 }
 
-/// The customer's account as GraphQL renders it; a locked account answers as Magento's
-/// `customer` query does.
-pub async fn load_customer(r: &RequestContext, customer_id: i32) -> GqlResult<Customer> {
-    let account = accounts::load_unlocked_account(&r.state, customer_id)
-        .await
-        .map_err(from_app)?;
-    Ok(Customer::from_account(
-        &account,
-        r.state.settings.confirmation_required,
-    ))
-}
-
 /// Magento's messages for an address the customer cannot touch.
 pub fn address_access(e: AddressAccess, address_id: i32) -> async_graphql::Error {
     match e {
@@ -148,34 +133,6 @@ pub fn address_access_v2(e: AddressAccess) -> async_graphql::Error {
     }
 }
 
-/// Magento's `Uid::decode` followed by PHP's `(int)` cast: a uid must be canonical base64
-/// (`base64_encode(base64_decode($uid, true)) === $uid`), and its text counts as the leading
-/// integer it starts with (0 when none, which matches no address).
-pub fn address_id_of_uid(uid: &str) -> GqlResult<i32> {
-    let decoded = super::types::base64_decode(uid)
-        .filter(|bytes| super::types::base64_encode(bytes) == uid)
-        .ok_or_else(|| input_error(format!("Value of uid \"{uid}\" is incorrect.")))?;
-    Ok(php_int(&String::from_utf8_lossy(&decoded)))
-}
-
-/// PHP's `(int)` of a string: optional leading whitespace and sign, then digits; saturating.
-fn php_int(text: &str) -> i32 {
-    let text = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let value = digits
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .fold(0i64, |n, d| {
-            (n * 10 + i64::from(d - b'0')).min(i64::from(i32::MAX) + 1)
-        });
-    let value = if negative { -value } else { value };
-    i32::try_from(value).unwrap_or(if negative { i32::MIN } else { i32::MAX })
-}
-
 /// CustomerGraphQl's ValidateCustomerData: a required attribute sent empty (PHP's `== ''`:
 /// an empty string) is refused, every such label in attribute order.
 pub fn check_required(
@@ -204,60 +161,5 @@ pub fn check_gender(gender: Option<i32>) -> GqlResult<()> {
             Err(input_error(format!("\"{g}\" is not a valid gender value.")))
         }
         _ => Ok(()),
-    }
-}
-
-/// Magento's GraphQL region rules (§9.4): a state-required country needs `region_id`, and a
-/// `region_id` must belong to the country (and match `region_code` when both are sent).
-pub fn check_region(input: &CustomerAddressInput) -> GqlResult<()> {
-    let Some(country) = input.country_code.or(input.country_id).map(|c| c.code()) else {
-        return Ok(());
-    };
-    let region = input.region.clone().unwrap_or_default();
-    match region.region_id.filter(|&id| id != 0) {
-        None if directory::is_state_required(country) && directory::has_regions(country) => Err(
-            input_error("A region_id is required for the specified country code"),
-        ),
-        None => Ok(()),
-        Some(id) => {
-            let found = u32::try_from(id)
-                .ok()
-                .and_then(directory::region_by_id)
-                .filter(|r| r.country_id == country)
-                .filter(|r| region.region_code.as_deref().is_none_or(|c| c == r.code));
-            found.map(|_| ()).ok_or_else(|| {
-                input_error("The region_id does not match the selected country or region")
-            })
-        }
-    }
-}
-
-/// A customer group as `CustomerGroupStorefront` (`customerGroup`, `Customer.group`).
-pub async fn customer_group(
-    ctx: &Context<'_>,
-    group_id: i32,
-) -> GqlResult<super::types::CustomerGroupStorefront> {
-    let group = customer_core::accounts::groups::get_group(&request(ctx).state, group_id.into())
-        .await
-        .map_err(from_app)?;
-    Ok(super::types::CustomerGroupStorefront::from_row(&group))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{address_id_of_uid, php_int};
-
-    #[test]
-    fn uids_decode_as_magentos_uid_then_phps_int_cast() {
-        assert_eq!(address_id_of_uid("MTI=").unwrap(), 12);
-        // base64 of "12abc": PHP's (int) keeps the leading number.
-        assert_eq!(address_id_of_uid("MTJhYmM=").unwrap(), 12);
-        // base64 of "abc": no number, 0.
-        assert_eq!(address_id_of_uid("YWJj").unwrap(), 0);
-        // Not canonical base64 (missing padding), not base64 at all.
-        assert!(address_id_of_uid("MTI").is_err());
-        assert!(address_id_of_uid("@@").is_err());
-        assert_eq!(php_int(" -7x"), -7);
-        assert_eq!(php_int("99999999999"), i32::MAX);
     }
 }

@@ -2,9 +2,8 @@
 //! `accounts` function and renders the result.
 
 use super::context::{
-    GqlResult, RequestContext, address_access, address_access_v2, address_id_of_uid, check_gender,
-    check_region, check_required, customer_of, error, from_app, input_error, load_customer,
-    request, throttle, website_of,
+    GqlResult, RequestContext, address_access, address_access_v2, check_gender, check_required,
+    customer_of, error, from_app, input_error, request, throttle, website_of,
 };
 use super::types::*;
 use async_graphql::{Context, Object};

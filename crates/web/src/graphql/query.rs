@@ -1,8 +1,6 @@
 //! Magento's customer GraphQL queries.
 
-use super::context::{
-    GqlResult, customer_of, error, from_app, input_error, load_customer, request, website_of,
-};
+use super::context::{GqlResult, customer_of, error, from_app, input_error, request, website_of};
 use super::types::*;
 use async_graphql::{Context, Object};
 use customer_core::accounts::{registration, storefront};
@@ -33,7 +31,7 @@ impl QueryRoot {
             }
             None => customer_core::domain::group::NOT_LOGGED_IN_ID,
         };
-        super::context::customer_group(ctx, group_id).await
+        customer_group(ctx, group_id).await
     }
 
     /// Whether an e-mail is free (always true unless GUEST_CHECKOUT_LOGIN is on).

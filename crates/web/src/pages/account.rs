@@ -2,21 +2,21 @@
 //! reset and confirmation links, sign out. Each parses its form, calls one `accounts`
 //! function and renders (a failed form is shown again with the messages, nothing written).
 
+use super::error::PageError;
 use super::session::Visit;
-use super::view::{Chrome, Form, MessagePage, PageError, html, redirect, redirect_with};
+use super::session::signed_in;
+use super::view::{Chrome, Form, MessagePage, html, redirect, redirect_with};
 use super::{absorb, address::AddressView, posted};
 use crate::http::client::{client_ip, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use customer_core::accounts::Account;
-use customer_core::accounts::{self, password, profile, registration, sign_in};
+use customer_core::accounts::{password, profile, registration, sign_in};
 use customer_core::auth::Caller;
 use customer_core::domain::customer::CustomerInput;
 use customer_core::domain::email::Email;
 use customer_core::ratelimit::Limit;
 use customer_core::state::AppState;
-use std::sync::Arc;
 
 type Page = Result<HttpResponse, PageError>;
 
@@ -90,17 +90,6 @@ fn status_of(form: &Form) -> StatusCode {
 fn login_page(visit: &Visit, form: Form, chrome: Option<Chrome>) -> HttpResponse {
     let chrome = chrome.unwrap_or_else(|| chrome_for(visit, "Customer Login", &form));
     html(visit, status_of(&form), &LoginPage { chrome, form })
-}
-
-/// The signed-in customer's account as read with the session; without one, the sign-in page.
-pub(super) async fn signed_in(state: &AppState, visit: &Visit) -> Result<Arc<Account>, PageError> {
-    let Some(me) = &visit.customer else {
-        return Err(PageError::SignInFirst {
-            login: visit.url("/customer/account/login/"),
-            cookies: visit.pending_cookies(),
-        });
-    };
-    Ok(accounts::own_account(state, me).await?)
 }
 
 /// `GET /customer/account/login/`

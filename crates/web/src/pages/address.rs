@@ -2,9 +2,10 @@
 //! directory's countries and regions (a region list for countries that have one, free text
 //! otherwise; the server checks the pair with the domain's rules), and deletion.
 
-use super::account::signed_in;
+use super::error::PageError;
 use super::session::Visit;
-use super::view::{Chrome, Form, PageError, html, redirect_with};
+use super::session::signed_in;
+use super::view::{Chrome, Form, html, redirect_with};
 use super::{absorb, posted};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -42,7 +43,7 @@ impl AddressView {
             id: a.entity_id,
             name: [a.firstname.as_str(), a.lastname.as_str()].join(" "),
             company: a.company.clone().filter(|c| !c.is_empty()),
-            street: a.street.lines().map(str::to_owned).collect(),
+            street: a.street_lines().map(str::to_owned).collect(),
             city_line,
             country: directory::allowed_country(&a.country_id)
                 .map_or_else(|| a.country_id.clone(), |c| c.name.to_owned()),
@@ -179,7 +180,7 @@ pub async fn edit(state: web::Data<AppState>, visit: Visit, path: web::Path<Stri
         .iter()
         .find(|a| a.entity_id == id)
         .ok_or(PageError::NotFound)?;
-    let mut lines = a.street.lines();
+    let mut lines = a.street_lines();
     let region = AddressRegion::from_stored(a.region_id, &a.country_id, a.region.as_deref());
     let mut values = vec![
         ("id".to_owned(), id.to_string()),

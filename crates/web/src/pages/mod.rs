@@ -9,13 +9,14 @@
 
 mod account;
 mod address;
+mod error;
 mod session;
 mod view;
 
 pub use session::{FORM_KEY_COOKIE, FORM_KEY_FIELD, SESSION_COOKIE};
 
 use actix_web::web;
-use view::PageError;
+use error::PageError;
 
 /// The page routes, under every store view's prefix.
 pub fn routes(cfg: &mut web::ServiceConfig) {

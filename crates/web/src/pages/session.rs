@@ -9,16 +9,18 @@
 //! session cookie's value under that key. A cross-site page can neither read the cookie nor
 //! compute the field; the comparison is constant-time.
 
-use super::view::PageError;
+use super::error::PageError;
 use actix_web::dev::Payload;
 use actix_web::http::header::{COOKIE, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use customer_core::accounts::{self, Account};
 use customer_core::auth::{AuthenticatedCustomer, StoreContext, TokenRead, resolve_caller};
 use customer_core::state::AppState;
 use futures_util::future::LocalBoxFuture;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const SESSION_COOKIE: &str = "customer_session";
@@ -223,6 +225,17 @@ impl FromRequest for Visit {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(Self::resolve(req.clone()))
     }
+}
+
+/// The signed-in customer's account as read with the session; without one, the sign-in page.
+pub(super) async fn signed_in(state: &AppState, visit: &Visit) -> Result<Arc<Account>, PageError> {
+    let Some(me) = &visit.customer else {
+        return Err(PageError::SignInFirst {
+            login: visit.url("/customer/account/login/"),
+            cookies: visit.pending_cookies(),
+        });
+    };
+    Ok(accounts::own_account(state, me).await?)
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 //! HTTP tests against the real application: each test binds port 0 on a fresh database and
 //! runs once on SQLite and once on PostgreSQL (`<test>::sqlite` / `<test>::postgres`).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "in a test or a benchmark, an unwrap is an assertion"
+)]
+
 #[macro_use]
 mod helpers;
 

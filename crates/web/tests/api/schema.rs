@@ -75,7 +75,7 @@ on_both_backends! {
             assert_eq!(scopes.default_store().code, "default");
             assert_eq!(scopes.customer_group_ids, vec![0, 1, 2, 3]);
             customers::table.select(customer_core::db::customers::CustomerRow::as_select()).load(conn)?;
-            customer_addresses::table.select(customer_core::db::customers::AddressRow::as_select()).load(conn)?;
+            customer_addresses::table.select(customer_core::db::addresses::AddressRow::as_select()).load(conn)?;
             Ok(())
         }).await.unwrap();
     }

@@ -327,7 +327,7 @@ impl<'a> AddressResponse<'a> {
             },
             region_id: region.id(),
             country_id: &row.country_id,
-            street: row.street.split('\n').collect(),
+            street: row.street_lines().collect(),
             company: row.company.as_deref(),
             telephone: row.telephone.as_deref(),
             fax: row.fax.as_deref(),
