@@ -4,7 +4,7 @@
 // JSON Lines: {client, package, file, name, kind, document, fragments, injected, rootFields,
 // meshOnlyFields}.
 //
-//   node extract.mjs [--out operations.jsonl] [--report extract-report.json] [--quiet]
+//   node extract.mjs [--out out/operations.jsonl] [--report extract-report.json] [--quiet]
 //
 // Adobe storefront drop-ins (@dropins/*) ship minified ES modules: documents are template
 // literals, fragments are appended with `${FRAGMENT}`; every template literal or string whose
@@ -32,7 +32,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const outPath = opt('--out', path.join(here, 'operations.jsonl'));
+const outPath = opt('--out', path.join(here, 'out', 'operations.jsonl'));
+fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true });
 const reportPath = opt('--report', null);
 const quiet = args.includes('--quiet');
 
