@@ -7,6 +7,7 @@ use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    write_magento_defaults();
     let csv_path = "resources/directory/directory_country_region.csv";
     println!("cargo:rerun-if-changed={csv_path}");
 
@@ -87,4 +88,33 @@ fn split_csv_line(line: &str) -> Vec<String> {
     }
     fields.push(field);
     fields
+}
+
+/// Magento 2.4.8's `config.xml` defaults of the config paths the storefront reads
+/// (`resources/config/store_config.json`, read from Magento's modules), as a sorted slice of
+/// `(path, value)` in `OUT_DIR/magento_defaults.rs`.
+fn write_magento_defaults() {
+    let path = "resources/config/store_config.json";
+    println!("cargo:rerun-if-changed={path}");
+    let text = fs::read_to_string(path).expect("read store_config.json");
+    let fields: Vec<serde_json::Value> = serde_json::from_str(&text).expect("store_config.json");
+    let mut pairs: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f["path"].as_str()?.to_owned(),
+                f["default"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut out = String::from("pub const MAGENTO_DEFAULTS: &[(&str, &str)] = &[\n");
+    for (p, v) in &pairs {
+        out.push_str(&format!("    ({p:?}, {v:?}),\n"));
+    }
+    out.push_str("];\n");
+    let dest =
+        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("magento_defaults.rs");
+    fs::write(dest, out).expect("write magento_defaults.rs");
 }

@@ -3,11 +3,17 @@
 //! # Design
 //!
 //! ```text
-//!                            accounts/                        the use cases, one per file
-//!                         /     |      \
-//!                     auth/  domain/  db/   mail              who is calling; valid types; storage
-//!                         \     |      /
-//!                 error, config, directory, state             the error type, settings, regions
+//!                  accounts/   transfer/                      the use cases, one per file; import/export
+//!                         |
+//!                      scopes/                                config values by path (storeConfig)
+//!                         |
+//!                       state                                 what a running service holds
+//!                     /   |    \
+//!                auth/  mail/  db/  ratelimit                 who is calling; mail; storage; limits
+//!                     \   |    /
+//!                 domain/, telemetry                          valid types; metrics and logs
+//!                         |
+//!                 error, config, directory                    the error type, settings, regions
 //! ```
 //!
 //! Imports flow downwards only. This crate names neither `actix_web` nor `async_graphql`: the
@@ -26,7 +32,9 @@
 //! client IP and ask it; `state` holds it.
 //!
 //! `transfer` (Magento import and export, run from the command line) sits beside `accounts`:
-//! it uses `db`, `domain` and `auth`.
+//! it uses `db`, `domain` and `auth`. `scopes` answers a config path (Magento's
+//! `customer/password/minimum_password_length`) for a store view: the service's own setting
+//! where it enforces one, else Magento's default.
 //!
 //! Only `db` names Diesel: every query, bulk write and transaction lives in `db/`, and the
 //! layers above call its functions (`db::DbError` and `db::QueryResult` name its failures).
@@ -40,6 +48,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod ratelimit;
+pub mod scopes;
 pub mod state;
 pub mod telemetry;
 pub mod transfer;

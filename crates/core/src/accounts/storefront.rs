@@ -19,35 +19,6 @@ pub struct StoreView<'a> {
     pub is_default_group: bool,
 }
 
-/// Magento's `web/unsecure/*` and `web/secure/*` URLs, derived from `STOREFRONT_URL`.
-#[derive(Debug, Clone)]
-pub struct BaseUrls {
-    pub base_url: String,
-    pub base_static_url: String,
-    pub base_media_url: String,
-    pub secure_base_url: String,
-    pub secure_base_static_url: String,
-    pub secure_base_media_url: String,
-}
-
-pub fn base_urls(state: &AppState) -> BaseUrls {
-    let url = &state.settings.storefront_url;
-    let base = if url.ends_with('/') {
-        url.clone()
-    } else {
-        format!("{url}/")
-    };
-    let secure = base.replacen("http://", "https://", 1);
-    BaseUrls {
-        base_static_url: format!("{base}static/"),
-        base_media_url: format!("{base}media/"),
-        secure_base_static_url: format!("{secure}static/"),
-        secure_base_media_url: format!("{secure}media/"),
-        base_url: base,
-        secure_base_url: secure,
-    }
-}
-
 fn view<'a>(state: &'a AppState, store: &'a Store) -> Option<StoreView<'a>> {
     let scopes = &state.scopes;
     let group = scopes

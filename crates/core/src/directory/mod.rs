@@ -85,6 +85,16 @@ pub fn is_country_allowed(country_id: &str) -> bool {
     SORTED.binary_search(&country_id).is_ok()
 }
 
+/// The countries whose addresses must name a region (Magento's `general/region/state_required`).
+pub fn state_required_countries() -> &'static [&'static str] {
+    STATE_REQUIRED_COUNTRIES
+}
+
+/// The countries whose addresses may omit the postcode (`general/country/optional_zip_countries`).
+pub fn optional_zip_countries() -> &'static [&'static str] {
+    OPTIONAL_ZIP_COUNTRIES
+}
+
 /// Whether an address in this country must name a region.
 pub fn is_state_required(country_id: &str) -> bool {
     STATE_REQUIRED_COUNTRIES.contains(&country_id)

@@ -20,8 +20,9 @@ const CORE_LAYERS: &[(&str, u8)] = &[
     ("auth", 3),
     ("mail", 3),
     ("state", 4),
-    ("accounts", 5),
-    ("transfer", 5),
+    ("scopes", 5),
+    ("accounts", 6),
+    ("transfer", 6),
 ];
 
 /// The web crate's top-level modules: the HTTP floor, the doors, then what assembles them.

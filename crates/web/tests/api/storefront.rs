@@ -81,7 +81,8 @@ on_both_backends! {
             "locale": "en_US", "base_currency_code": "USD", "use_store_in_url": false,
             "minimum_password_length": "8", "required_character_classes_number": "3",
             "create_account_confirmation": false, "customer_access_token_lifetime": 1.0,
-            "autocomplete_on_storefront": true, "newsletter_enabled": true}}})));
+            // Magento_Customer's config.xml: customer/password/autocomplete_on_storefront = 0.
+            "autocomplete_on_storefront": false, "newsletter_enabled": true}}})));
         let reply = app.graphql("{ availableStores { store_code store_name } availableStores2: availableStores(useCurrentGroup: true) { store_code }
             currency { base_currency_code base_currency_symbol default_display_currency_code default_display_currency_symbol
                        available_currency_codes exchange_rates { currency_to rate } } }", json!({}), None, None).await;
@@ -257,5 +258,53 @@ on_both_backends! {
         assert_eq!(data(&reset), json!({"requestPasswordResetEmail": true}));
         let empty = app.graphql(FORGOT_PASSWORD, json!({"email": ""}), None, None).await;
         assert_eq!(empty.body["errors"][0]["message"], "You must specify an email address.");
+    }
+}
+
+on_both_backends! {
+    async fn store_config_answers_every_field_a_storefront_asks_for(backend: Backend) {
+        let app = spawn_app_with(backend, |s| s.storefront_url = "https://shop.example.com".into()).await;
+        // Fields of Adobe's drop-ins (auth, account) and GraphCommerce's StoreConfig fragment that
+        // belong to other parts of a shop: each answers with Magento 2.4.8's fresh-install value.
+        let reply = app.graphql("{ storeConfig {
+            countries_with_required_region optional_zip_countries display_state_if_optional default_country
+            share_customer_accounts_scope shopping_assistance_enabled shopping_assistance_checkbox_title
+            graphql_share_all_customer_groups graphql_share_customer_group
+            header_logo_src logo_alt logo_width copyright default_title title_separator absolute_footer
+            catalog_default_sort_by category_url_suffix product_url_suffix grid_per_page grid_per_page_values
+            root_category_id root_category_uid allow_guests_to_write_product_reviews product_reviews_enabled
+            order_cancellation_enabled order_cancellation_reasons { description } contact_enabled
+            send_friend { enabled_for_customers enabled_for_guests } category_fixed_product_tax_display_setting
+            configurable_product_image grouped_product_image configurable_thumbnail_source
+            shopping_cart_display_tax_gift_wrapping display_product_prices_in_catalog cart_expires_in_days
+            base_link_url secure_base_media_url
+        } }", json!({}), None, None).await;
+        let state_required = "US,CA,CH,ES,RO,EE,LV,LT,BR,AL,AR,HR,IN,AU,BY,BE,BO,BG,CL,CN,CO,CR,CZ,DK,EC,GR,GY,IS,IT,MX,PY,PE,PL,PT,SR,SE,UA,UY,VE";
+        assert_eq!((reply.status, reply.body), (200, json!({"data": {"storeConfig": {
+            "countries_with_required_region": state_required, "optional_zip_countries": "HK,IE,MO,PA,GB",
+            "display_state_if_optional": true, "default_country": "US",
+            "share_customer_accounts_scope": 1, "shopping_assistance_enabled": false,
+            "shopping_assistance_checkbox_title": "Allow remote shopping assistance",
+            "graphql_share_all_customer_groups": true, "graphql_share_customer_group": true,
+            "header_logo_src": null, "logo_alt": null, "logo_width": null,
+            "copyright": "Copyright © 2013-present Magento, Inc. All rights reserved.",
+            "default_title": "Magento Commerce", "title_separator": "-", "absolute_footer": null,
+            "catalog_default_sort_by": "position", "category_url_suffix": ".html", "product_url_suffix": ".html",
+            "grid_per_page": 12, "grid_per_page_values": "12,24,36",
+            "root_category_id": 2, "root_category_uid": "Mg==",
+            "allow_guests_to_write_product_reviews": "1", "product_reviews_enabled": "1",
+            "order_cancellation_enabled": false,
+            "order_cancellation_reasons": [{"description": "The item(s) are no longer needed"},
+                {"description": "The order was placed by mistake"},
+                {"description": "Item(s) not arriving within the expected timeframe"},
+                {"description": "Found a better price elsewhere"}, {"description": "Other"}],
+            "contact_enabled": true,
+            "send_friend": {"enabled_for_customers": false, "enabled_for_guests": false},
+            "category_fixed_product_tax_display_setting": "FPT_DISABLED",
+            "configurable_product_image": "PARENT", "grouped_product_image": "ITSELF",
+            "configurable_thumbnail_source": "parent", "shopping_cart_display_tax_gift_wrapping": null,
+            "display_product_prices_in_catalog": 1, "cart_expires_in_days": 30,
+            "base_link_url": "https://shop.example.com/", "secure_base_media_url": "https://shop.example.com/media/",
+        }}})));
     }
 }

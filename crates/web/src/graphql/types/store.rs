@@ -1,59 +1,21 @@
 //! Store, directory and reCAPTCHA types: `StoreConfig`, `Currency`, `Country`, `Region`,
 //! `ReCaptchaConfigurationV3`.
 
+use super::uid::uid_of;
 use async_graphql::{Enum, SimpleObject};
 use customer_core::accounts::storefront::{self, StoreView};
 use customer_core::directory::{self, Country as DirectoryCountry};
+use customer_core::scopes::StoreConfigValues;
 
 include!(concat!(env!("OUT_DIR"), "/country_code_enum.rs"));
 
-/// Magento's `StoreConfig` (StoreGraphQl, with the fields CustomerGraphQl and NewsletterGraphQl
-/// add), for the fields this service has a value for.
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(rename_fields = "snake_case")]
-pub struct StoreConfig {
-    #[graphql(deprecation = "Use `store_code` instead.")]
-    pub id: Option<i32>,
-    #[graphql(deprecation = "Use `store_code` instead.")]
-    pub code: Option<String>,
-    pub store_code: Option<async_graphql::ID>,
-    pub store_name: Option<String>,
-    pub store_sort_order: Option<i32>,
-    pub is_default_store: Option<bool>,
-    pub store_group_code: Option<async_graphql::ID>,
-    pub store_group_name: Option<String>,
-    pub is_default_store_group: Option<bool>,
-    #[graphql(deprecation = "The field should not be used on the storefront.")]
-    pub website_id: Option<i32>,
-    pub website_code: Option<async_graphql::ID>,
-    pub website_name: Option<String>,
-    pub locale: Option<String>,
-    pub base_currency_code: Option<String>,
-    pub default_display_currency_code: Option<String>,
-    pub timezone: Option<String>,
-    pub weight_unit: Option<String>,
-    pub base_url: Option<String>,
-    pub base_link_url: Option<String>,
-    pub base_static_url: Option<String>,
-    pub base_media_url: Option<String>,
-    pub secure_base_url: Option<String>,
-    pub secure_base_link_url: Option<String>,
-    pub secure_base_static_url: Option<String>,
-    pub secure_base_media_url: Option<String>,
-    pub use_store_in_url: Option<bool>,
-    pub minimum_password_length: Option<String>,
-    pub required_character_classes_number: Option<String>,
-    pub create_account_confirmation: Option<bool>,
-    pub customer_access_token_lifetime: Option<f64>,
-    pub autocomplete_on_storefront: Option<bool>,
-    pub graphql_share_customer_group: Option<bool>,
-    pub newsletter_enabled: bool,
-}
+include!(concat!(env!("OUT_DIR"), "/store_config.rs"));
 
 impl StoreConfig {
+    /// The store view's configuration: its own names and codes, and every config path's value
+    /// in effect for it (`scopes::StoreConfigValues`).
     pub fn from_view(state: &customer_core::state::AppState, v: &StoreView<'_>) -> Self {
-        let s = &state.settings;
-        let urls = storefront::base_urls(state);
+        let values = StoreConfigValues::of(state, v.store.store_id);
         let id = |text: &str| Some(async_graphql::ID(text.to_owned()));
         Self {
             id: Some(v.store.store_id),
@@ -68,29 +30,174 @@ impl StoreConfig {
             website_id: Some(v.website.website_id),
             website_code: id(&v.website.code),
             website_name: Some(v.website.name.clone()),
-            locale: Some(s.store_locale.clone()),
-            base_currency_code: Some(s.store_currency.clone()),
-            default_display_currency_code: Some(s.store_currency.clone()),
-            timezone: Some(s.store_timezone.clone()),
-            weight_unit: Some(s.store_weight_unit.clone()),
-            base_link_url: Some(urls.base_url.clone()),
-            secure_base_link_url: Some(urls.secure_base_url.clone()),
-            base_url: Some(urls.base_url),
-            base_static_url: Some(urls.base_static_url),
-            base_media_url: Some(urls.base_media_url),
-            secure_base_url: Some(urls.secure_base_url),
-            secure_base_static_url: Some(urls.secure_base_static_url),
-            secure_base_media_url: Some(urls.secure_base_media_url),
-            use_store_in_url: Some(false),
-            minimum_password_length: Some(s.password_policy.min_length.to_string()),
-            required_character_classes_number: Some(s.password_policy.required_classes.to_string()),
-            create_account_confirmation: Some(s.confirmation_required),
-            customer_access_token_lifetime: Some(s.customer_token_lifetime.as_secs_f64() / 3600.0),
-            autocomplete_on_storefront: Some(true),
-            graphql_share_customer_group: Some(true),
-            newsletter_enabled: true,
+            root_category_id: Some(v.group.root_category_id),
+            root_category_uid: Some(uid_of(v.group.root_category_id)),
+            ..Self::from_config(&values)
         }
     }
+}
+
+/// How a config value (text, as Magento stores it) reads as each GraphQL scalar: as PHP casts
+/// it when Magento returns the stored text (`"1"` is true, `""` and `"0"` false).
+mod read {
+    pub fn string(v: Option<String>) -> Option<String> {
+        v
+    }
+
+    pub fn int(v: Option<String>) -> Option<i32> {
+        v.and_then(|t| t.trim().parse().ok())
+    }
+
+    pub fn int_or_zero(v: Option<String>) -> i32 {
+        int(v).unwrap_or(0)
+    }
+
+    pub fn boolean(v: Option<String>) -> Option<bool> {
+        v.map(|t| !matches!(t.trim(), "" | "0"))
+    }
+
+    pub fn boolean_or_false(v: Option<String>) -> bool {
+        boolean(v).unwrap_or(false)
+    }
+
+    pub fn float(v: Option<String>) -> Option<f64> {
+        v.and_then(|t| t.trim().parse().ok())
+    }
+}
+
+/// The `StoreConfig` fields Magento computes with a resolver of their own.
+mod special {
+    use super::{
+        CancellationReason, FixedProductTaxDisplaySettings, ProductImageThumbnail,
+        SendFriendConfiguration, TaxWrappingEnum, read,
+    };
+    use customer_core::scopes::StoreConfigValues;
+
+    /// WeeeGraphQl's StoreConfig resolver: `FPT_DISABLED` unless fixed product taxes are on,
+    /// then the display setting of `tax/weee/<which>`.
+    fn fpt(values: &StoreConfigValues, which: &str) -> Option<FixedProductTaxDisplaySettings> {
+        use FixedProductTaxDisplaySettings as S;
+        if !read::boolean_or_false(values.get("tax/weee/enable")) {
+            return Some(S::FptDisabled);
+        }
+        Some(match read::int(values.get(&format!("tax/weee/{which}"))) {
+            Some(1) => S::IncludeFptWithDetails,
+            Some(2) => S::ExcludeFptAndIncludeWithDetails,
+            Some(3) => S::ExcludeFptWithoutDetails,
+            _ => S::IncludeFptWithoutDetails,
+        })
+    }
+
+    pub fn category_fixed_product_tax_display_setting(
+        values: &StoreConfigValues,
+    ) -> Option<FixedProductTaxDisplaySettings> {
+        fpt(values, "display_list")
+    }
+
+    pub fn product_fixed_product_tax_display_setting(
+        values: &StoreConfigValues,
+    ) -> Option<FixedProductTaxDisplaySettings> {
+        fpt(values, "display")
+    }
+
+    pub fn sales_fixed_product_tax_display_setting(
+        values: &StoreConfigValues,
+    ) -> Option<FixedProductTaxDisplaySettings> {
+        fpt(values, "display_sales")
+    }
+
+    /// QuoteGraphQl's StoreConfig resolver: the stored value in upper case.
+    fn thumbnail(values: &StoreConfigValues, path: &str) -> ProductImageThumbnail {
+        match values.get(path).as_deref() {
+            Some("itself") => ProductImageThumbnail::Itself,
+            _ => ProductImageThumbnail::Parent,
+        }
+    }
+
+    pub fn configurable_product_image(values: &StoreConfigValues) -> ProductImageThumbnail {
+        thumbnail(values, "checkout/cart/configurable_product_image")
+    }
+
+    pub fn grouped_product_image(values: &StoreConfigValues) -> ProductImageThumbnail {
+        thumbnail(values, "checkout/cart/grouped_product_image")
+    }
+
+    /// OrderCancellationGraphQl: the reasons, kept as a JSON object of
+    /// `{"reason1": {"description": ...}}` in their stored order.
+    pub fn order_cancellation_reasons(values: &StoreConfigValues) -> Vec<CancellationReason> {
+        let Some(text) = values.get("sales/cancellation/reasons") else {
+            return Vec::new();
+        };
+        let Ok(serde_json::Value::Object(reasons)) = serde_json::from_str(&text) else {
+            return Vec::new();
+        };
+        reasons
+            .values()
+            .filter_map(|r| r.get("description")?.as_str())
+            .map(|d| CancellationReason {
+                description: d.to_owned(),
+            })
+            .collect()
+    }
+
+    /// SendFriendGraphQl: "e-mail to a friend" for customers and for guests.
+    pub fn send_friend(values: &StoreConfigValues) -> Option<SendFriendConfiguration> {
+        Some(SendFriendConfiguration {
+            enabled_for_customers: read::boolean_or_false(values.get("sendfriend/email/enabled")),
+            enabled_for_guests: read::boolean_or_false(values.get("sendfriend/email/allow_guest")),
+        })
+    }
+
+    /// TaxGraphQl's DisplayWrapping: 1, 2, 3 as the enum; unset is null.
+    pub fn shopping_cart_display_tax_gift_wrapping(
+        values: &StoreConfigValues,
+    ) -> Option<TaxWrappingEnum> {
+        match read::int(values.get("tax/cart_display/gift_wrapping"))? {
+            1 => Some(TaxWrappingEnum::DisplayExcludingTax),
+            2 => Some(TaxWrappingEnum::DisplayIncludingTax),
+            3 => Some(TaxWrappingEnum::DisplayTypeBoth),
+            _ => None,
+        }
+    }
+}
+
+/// WeeeGraphQl's display settings for fixed product taxes.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FixedProductTaxDisplaySettings {
+    IncludeFptWithoutDetails,
+    IncludeFptWithDetails,
+    ExcludeFptAndIncludeWithDetails,
+    ExcludeFptWithoutDetails,
+    FptDisabled,
+}
+
+/// QuoteGraphQl's choice of a cart item's thumbnail.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProductImageThumbnail {
+    Itself,
+    Parent,
+}
+
+/// TaxGraphQl's display of gift wrapping prices.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TaxWrappingEnum {
+    DisplayExcludingTax,
+    DisplayIncludingTax,
+    DisplayTypeBoth,
+}
+
+/// OrderCancellationGraphQl's reason a shopper may give.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CancellationReason {
+    pub description: String,
+}
+
+/// SendFriendGraphQl's "e-mail to a friend" switches.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct SendFriendConfiguration {
+    pub enabled_for_customers: bool,
+    pub enabled_for_guests: bool,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
