@@ -167,6 +167,7 @@ pub fn save_customer(
             .is_some()
             .then_some(attributes.disable_auto_group_change),
         is_subscribed: customer.is_subscribed,
+        assistance_allowed: customer.assistance_allowed,
         default_billing: Some(billing),
         default_shipping: Some(shipping),
         // A new e-mail address invalidates a pending password-reset link.
@@ -213,10 +214,15 @@ pub async fn save_account(
 /// `created_at` are written in the same transaction as the rest of the save.
 pub async fn save_account_as_admin(
     state: &AppState,
+    caller: &crate::auth::Caller,
     customer_id: EntityId,
     given: CustomerInput,
     password_hash: Option<String>,
 ) -> Result<Account, AppError> {
+    let mut given = given;
+    if !caller.may_set_assistance_consent() {
+        given.assistance_allowed = None;
+    }
     let password_hash = super::migration::imported_hash(password_hash)?;
     let created_at = super::migration::admin_created_at(given.created_at.as_deref())?;
     let extra = (password_hash.is_some() || created_at.is_some()).then(|| CustomerChanges {

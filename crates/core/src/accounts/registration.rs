@@ -32,6 +32,10 @@ pub async fn create_account(
     password_hash: Option<String>,
     redirect_url: Option<String>,
 ) -> Result<Account, AppError> {
+    let mut customer = customer;
+    if !caller.may_set_assistance_consent() {
+        customer.assistance_allowed = None;
+    }
     let manager = caller.has_resource(MANAGE);
     if customer.group_id.is_some() && !manager {
         return Err(AppError::not_authorized(MANAGE));

@@ -6,9 +6,19 @@ pub const MANAGE: &str = "Magento_Customer::manage";
 pub const DELETE: &str = "Magento_Customer::delete";
 pub const GROUP: &str = "Magento_Customer::group";
 pub const STORES: &str = "Magento_Backend::stores";
+/// LoginAsCustomerAssistance: an admin or integration may set a customer's consent to remote
+/// shopping assistance only with this resource (otherwise the value sent is ignored).
+pub const ALLOW_SHOPPING_ASSISTANCE: &str = "Magento_LoginAsCustomer::allow_shopping_assistance";
 
 /// What every admin user holds (this service serves only customer and store data).
-pub const ADMIN_RESOURCES: &[&str] = &[CUSTOMER, MANAGE, DELETE, GROUP, STORES];
+pub const ADMIN_RESOURCES: &[&str] = &[
+    CUSTOMER,
+    MANAGE,
+    DELETE,
+    GROUP,
+    STORES,
+    ALLOW_SHOPPING_ASSISTANCE,
+];
 
 /// What an integration gets when its creator names no resource.
 pub const DEFAULT_INTEGRATION_RESOURCES: &[&str] = &[CUSTOMER, MANAGE, DELETE];

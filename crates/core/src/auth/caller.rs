@@ -53,6 +53,17 @@ impl Caller {
         }
     }
 
+    /// LoginAsCustomerAssistance's CustomerPlugin: a shopper (or a guest signing up) decides
+    /// their own consent; an admin or integration only with `ALLOW_SHOPPING_ASSISTANCE`.
+    pub fn may_set_assistance_consent(&self) -> bool {
+        match self {
+            Self::Guest | Self::Customer(_) => true,
+            Self::Admin { .. } | Self::Integration { .. } => {
+                self.has_resource(super::acl::ALLOW_SHOPPING_ASSISTANCE)
+            }
+        }
+    }
+
     fn from_owner(owner: TokenOwner) -> Self {
         match owner {
             TokenOwner::Customer(c) => Self::Customer(c),

@@ -39,6 +39,8 @@ pub struct CustomerRow {
     pub default_billing: Option<i32>,
     pub default_shipping: Option<i32>,
     pub is_subscribed: bool,
+    /// Login as Customer: the shopper allows remote shopping assistance.
+    pub assistance_allowed: bool,
     pub failures_num: i32,
     pub first_failure: Option<NaiveDateTime>,
     pub lock_expires: Option<NaiveDateTime>,
@@ -70,6 +72,7 @@ struct NewCustomerRow<'a> {
     password_hash: Option<&'a str>,
     confirmation: Option<&'a str>,
     is_subscribed: bool,
+    assistance_allowed: bool,
 }
 
 /// Where and how a new account is created (resolved from the request and the store).
@@ -160,6 +163,7 @@ pub fn create_with_addresses(
                 password_hash: secrets.password_hash.as_deref(),
                 confirmation: secrets.confirmation_hash.as_deref(),
                 is_subscribed: customer.is_subscribed,
+                assistance_allowed: customer.assistance_allowed.unwrap_or(false),
             })
             .returning(customers::entity_id)
             .get_result(conn)?;
@@ -463,6 +467,7 @@ pub struct CustomerChanges {
     pub taxvat: Option<Option<String>>,
     pub disable_auto_group_change: Option<i16>,
     pub is_subscribed: Option<bool>,
+    pub assistance_allowed: Option<bool>,
     pub default_billing: Option<Option<i32>>,
     pub default_shipping: Option<Option<i32>>,
     pub password_hash: Option<Option<String>>,

@@ -88,6 +88,7 @@ diesel::table! {
         default_billing -> Nullable<Integer>,
         default_shipping -> Nullable<Integer>,
         is_subscribed -> Bool,
+        assistance_allowed -> Bool,
         failures_num -> Integer,
         first_failure -> Nullable<Timestamp>,
         lock_expires -> Nullable<Timestamp>,

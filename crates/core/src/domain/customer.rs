@@ -38,6 +38,9 @@ pub struct CustomerInput {
     pub disable_auto_group_change: Option<i64>,
     /// `extension_attributes.is_subscribed`
     pub is_subscribed: Option<bool>,
+    /// Login as Customer's consent (REST `extension_attributes.assistance_allowed`, GraphQL
+    /// `allow_remote_shopping_assistance`); `None` leaves it as it is.
+    pub assistance_allowed: Option<bool>,
 }
 
 /// Valid customer attributes, ready to store.
@@ -54,6 +57,8 @@ pub struct ValidCustomer {
     pub taxvat: Option<String>,
     pub disable_auto_group_change: i16,
     pub is_subscribed: bool,
+    /// `None`: not sent (a new account starts without consent; an update keeps it).
+    pub assistance_allowed: Option<bool>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -136,6 +141,7 @@ impl CustomerInput {
                 stored.disable_auto_group_change,
             ),
             is_subscribed: pick(&self.is_subscribed, stored.is_subscribed),
+            assistance_allowed: self.assistance_allowed,
         }
     }
 
@@ -212,6 +218,7 @@ impl CustomerInput {
             taxvat: non_empty(&self.taxvat),
             disable_auto_group_change: i16::from(self.disable_auto_group_change.unwrap_or(0) != 0),
             is_subscribed: self.is_subscribed.unwrap_or(false),
+            assistance_allowed: self.assistance_allowed,
         })
     }
 }

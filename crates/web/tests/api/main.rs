@@ -34,6 +34,7 @@ mod rate_limits;
 mod routing;
 mod schema;
 mod search;
+mod shopping_assistance;
 mod storefront;
 mod tokens;
 mod transport;

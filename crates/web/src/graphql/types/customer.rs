@@ -88,6 +88,9 @@ pub struct Customer {
     /// Whether the account's e-mail is confirmed (or needs no confirmation): magento2-pwa's
     /// field, read by PWA Studio's sign-up form.
     pub is_confirmed: Option<bool>,
+    /// Indicates whether the customer has enabled remote shopping assistance
+    /// (LoginAsCustomerGraphQl).
+    pub allow_remote_shopping_assistance: bool,
 }
 
 #[ComplexObject(rename_fields = "snake_case")]
@@ -313,6 +316,7 @@ impl Customer {
                 ConfirmationStatusEnum::AccountConfirmationNotRequired
             },
             is_confirmed: Some(c.confirmation.is_none()),
+            allow_remote_shopping_assistance: c.assistance_allowed,
         }
     }
 }

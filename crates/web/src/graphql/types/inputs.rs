@@ -32,6 +32,10 @@ pub struct CustomerInput {
     pub gender: Option<i32>,
     pub password: Option<String>,
     pub is_subscribed: Option<bool>,
+    /// Not on Magento's `CustomerInput`: carried over from `CustomerCreateInput` and
+    /// `CustomerUpdateInput` only.
+    #[graphql(skip)]
+    pub allow_remote_shopping_assistance: Option<bool>,
 }
 
 #[derive(InputObject, Clone, Debug)]
@@ -49,6 +53,9 @@ pub struct CustomerCreateInput {
     pub gender: Option<i32>,
     pub password: Option<String>,
     pub is_subscribed: Option<bool>,
+    /// Indicates whether the customer has enabled remote shopping assistance
+    /// (LoginAsCustomerGraphQl).
+    pub allow_remote_shopping_assistance: Option<bool>,
     /// Accepted and ignored (see `AttributeValueInput`).
     pub custom_attributes: Option<Vec<AttributeValueInput>>,
 }
@@ -68,6 +75,7 @@ impl From<CustomerCreateInput> for CustomerInput {
             gender: i.gender,
             password: i.password,
             is_subscribed: i.is_subscribed,
+            allow_remote_shopping_assistance: i.allow_remote_shopping_assistance,
         }
     }
 }
@@ -89,6 +97,7 @@ impl CustomerInput {
             gender,
             password,
             is_subscribed,
+            allow_remote_shopping_assistance,
         } = self;
         [
             prefix,
@@ -106,6 +115,7 @@ impl CustomerInput {
         .all(|v| v.is_none())
             && gender.is_none()
             && is_subscribed.is_none()
+            && allow_remote_shopping_assistance.is_none()
     }
 
     pub fn into_domain(self) -> customer_core::domain::customer::CustomerInput {
@@ -120,6 +130,7 @@ impl CustomerInput {
             taxvat: self.taxvat,
             gender: self.gender.map(i64::from),
             is_subscribed: self.is_subscribed,
+            assistance_allowed: self.allow_remote_shopping_assistance,
             ..Default::default()
         }
     }
@@ -138,6 +149,7 @@ impl From<CustomerUpdateInput> for CustomerInput {
             taxvat: i.taxvat,
             gender: i.gender,
             is_subscribed: i.is_subscribed,
+            allow_remote_shopping_assistance: i.allow_remote_shopping_assistance,
             email: None,
             password: None,
         }
@@ -157,6 +169,9 @@ pub struct CustomerUpdateInput {
     pub prefix: Option<String>,
     pub suffix: Option<String>,
     pub taxvat: Option<String>,
+    /// Indicates whether the customer has enabled remote shopping assistance
+    /// (LoginAsCustomerGraphQl).
+    pub allow_remote_shopping_assistance: Option<bool>,
     /// Accepted and ignored (see `AttributeValueInput`).
     pub custom_attributes: Option<Vec<AttributeValueInput>>,
 }

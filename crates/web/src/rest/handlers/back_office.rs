@@ -41,7 +41,8 @@ pub async fn save_customer(
         .map(|v| to_string(None, v))
         .transpose()?;
     let account =
-        accounts::profile::save_account_as_admin(&state, id, given, password_hash).await?;
+        accounts::profile::save_account_as_admin(&state, &acl.caller, id, given, password_hash)
+            .await?;
     tracing::info!(target: "audit", caller = ?acl.caller, customer_id = ?id.id, "back office saved a customer");
     Ok(json::ok(&CustomerResponse::from_account(&account)))
 }

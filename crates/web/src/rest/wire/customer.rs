@@ -92,9 +92,15 @@ pub fn parse_customer(key: &str, value: &Value) -> Result<CustomerInput, AppErro
                 each_field(ext, |getter, k, v| {
                     match getter {
                         "IsSubscribed" => c.is_subscribed = Some(to_bool(Some(k), v)?),
-                        // LoginAsCustomerAssistance's input-only flag: accepted, not stored.
+                        // LoginAsCustomerAssistance (IsAssistanceEnabledInterface): 2 allows,
+                        // 1 denies, anything else leaves the consent as it is. Magento never
+                        // renders it back over REST.
                         "AssistanceAllowed" => {
-                            to_int(Some(k), v)?;
+                            c.assistance_allowed = match to_int(Some(k), v)? {
+                                2 => Some(true),
+                                1 => Some(false),
+                                _ => None,
+                            }
                         }
                         _ => return Ok(false),
                     }
