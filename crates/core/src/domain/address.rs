@@ -111,6 +111,18 @@ pub struct ValidAddress {
 }
 
 /// Magento's "empty": null, "", whitespace only (but "0" is a value).
+/// The street lines as Magento stores them (AbstractAddress::_implodeArrayValues:
+/// `trim(implode("\n", $lines))`, then read back line by line): empty lines at either end go,
+/// an empty line between two others stays and counts.
+fn stored_street(lines: &[String]) -> Vec<String> {
+    lines
+        .join("\n")
+        .trim_matches([' ', '\t', '\n', '\r', '\0', '\x0b'])
+        .split('\n')
+        .map(str::to_owned)
+        .collect()
+}
+
 fn is_blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
@@ -163,10 +175,8 @@ impl AddressInput {
     /// those pass, the entity validators' messages joined by newlines.
     pub fn validate(&self) -> Result<ValidAddress, AppError> {
         let mut errors = Vec::new();
-        let first_street_line = self
-            .street
-            .as_ref()
-            .and_then(|lines| lines.first().cloned());
+        let street = self.street.as_deref().map(stored_street);
+        let first_street_line = street.as_ref().and_then(|lines| lines.first().cloned());
         for (field, value) in [
             ("firstname", &self.firstname),
             ("lastname", &self.lastname),
@@ -198,7 +208,7 @@ impl AddressInput {
             return Err(AppError::input_errors(errors));
         }
 
-        let street = self.street.clone().unwrap_or_default();
+        let street = street.unwrap_or_default();
         let firstname = self.firstname.clone().unwrap_or_default();
         let lastname = self.lastname.clone().unwrap_or_default();
         let city = self.city.clone().unwrap_or_default();
@@ -329,6 +339,24 @@ impl AddressInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn street_lines_are_trimmed_as_one_text_as_magento_stores_them() {
+        let lines = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            stored_street(&lines(&["Main St", "12", ""])),
+            lines(&["Main St", "12"])
+        );
+        assert_eq!(
+            stored_street(&lines(&["", " Main St "])),
+            lines(&["Main St"])
+        );
+        assert_eq!(
+            stored_street(&lines(&["Main St", "", "12"])),
+            lines(&["Main St", "", "12"])
+        );
+        assert_eq!(stored_street(&[]), lines(&[""]));
+    }
 
     fn seed_address() -> AddressInput {
         AddressInput {

@@ -308,3 +308,21 @@ on_both_backends! {
         }}})));
     }
 }
+
+on_both_backends! {
+    async fn graphcommerce_street_with_an_empty_addition_line_is_saved_as_two_lines(backend: Backend) {
+        let app = spawn_app(backend).await;
+        app.create_seed_customer().await;
+        let token = app.seed_token().await;
+        // GraphCommerce's address form sends street, house number and addition as three lines;
+        // Magento trims the joined text, so an empty last line is no line.
+        let create = "mutation($street: [String]) { createCustomerAddress(input: {firstname: \"Jane\", lastname: \"Doe\",
+            street: $street, city: \"Albany\", postcode: \"12207\", telephone: \"5555550100\", country_code: US,
+            region: {region_id: 43}}) { street } }";
+        let reply = app.graphql(create, json!({"street": ["Main St", "12", ""]}), Some(&token), None).await;
+        assert_eq!((reply.status, reply.body), (200, json!({"data": {"createCustomerAddress": {"street": ["Main St", "12"]}}})));
+        // An empty line between two others stays, and three lines are too many.
+        let reply = app.graphql(create, json!({"street": ["Main St", "", "12"]}), Some(&token), None).await;
+        assert_eq!(reply.body["errors"][0]["message"], json!("\"Street Address\" cannot contain more than 2 lines."));
+    }
+}
