@@ -197,3 +197,9 @@ pub async fn search_groups(
 pub async fn logged_in_groups(state: &AppState) -> Result<Vec<(i32, String)>, AppError> {
     state.db.run(|conn| Ok(queries::logged_in(conn)?)).await
 }
+
+/// Every group, NOT LOGGED IN included, as `(id, code)` (GraphQL's `allCustomerGroups`:
+/// `GroupRepository::getList` with empty criteria).
+pub async fn all_groups(state: &AppState) -> Result<Vec<(i32, String)>, AppError> {
+    state.db.run(|conn| Ok(queries::all(conn)?)).await
+}

@@ -236,6 +236,17 @@ pub fn set_default_group_id(conn: &mut DbConnection, id: i32) -> QueryResult<()>
         .map(|_| ())
 }
 
+/// Every group, NOT LOGGED IN included, by id, as `(id, code)`.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)>> {
+    customer_groups::table
+        .select((
+            customer_groups::customer_group_id,
+            customer_groups::customer_group_code,
+        ))
+        .order(customer_groups::customer_group_id)
+        .load(conn)
+}
+
 /// Every group but NOT LOGGED IN, by id, as `(id, code)` (`GroupManagement::getLoggedInGroups`).
 pub fn logged_in(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)>> {
     customer_groups::table

@@ -22,7 +22,7 @@ impl QueryRoot {
     /// The group of the signed-in customer, or NOT LOGGED IN for a guest (CustomerGraphQl's
     /// `CustomerGroupResolver`).
     #[graphql(name = "customerGroup")]
-    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<CustomerGroupStorefront> {
+    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<CustomerGroup> {
         let group_id = match customer_of(ctx).ok() {
             Some(owner) => {
                 load_customer(request(ctx), owner.customer_id)
@@ -32,6 +32,168 @@ impl QueryRoot {
             None => customer_core::domain::group::NOT_LOGGED_IN_ID,
         };
         customer_group(ctx, group_id).await
+    }
+
+    /// Every customer group, NOT LOGGED IN included (CustomerGraphQl's `AllCustomerGroups`),
+    /// unless `customer/account_information/graphql_share_all_customer_groups` is off.
+    #[graphql(name = "allCustomerGroups")]
+    async fn all_customer_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<Vec<CustomerGroup>>> {
+        let r = request(ctx);
+        let values = customer_core::scopes::StoreConfigValues::of(&r.state, r.store.store_id);
+        if values
+            .get("customer/account_information/graphql_share_all_customer_groups")
+            .as_deref()
+            != Some("1")
+        {
+            return Err(input_error(
+                "Sharing customer group information is disabled or not configured.",
+            ));
+        }
+        let groups = customer_core::accounts::groups::all_groups(&r.state)
+            .await
+            .map_err(from_app)?;
+        Ok(Some(
+            groups
+                .into_iter()
+                .map(|(id, code)| CustomerGroup {
+                    uid: uid_of(id),
+                    name: Some(code),
+                })
+                .collect(),
+        ))
+    }
+
+    /// The attributes of a form (EavGraphQl's `AttributesForm`): the visible ones of the
+    /// customer form of that code, else of the address form; an unknown form is an error in
+    /// the answer, not a failed query.
+    #[graphql(name = "attributesForm")]
+    async fn attributes_form(
+        &self,
+        #[graphql(name = "formCode")] form_code: String,
+    ) -> GqlResult<AttributesFormOutput> {
+        use customer_core::domain::attributes::Entity;
+        if form_code.is_empty() {
+            return Err(input_error(
+                "Required parameter \"formCode\" of type string.",
+            ));
+        }
+        let found = (!form_code.starts_with("adminhtml_"))
+            .then(|| {
+                [Entity::Customer, Entity::Address]
+                    .into_iter()
+                    .find_map(|entity| {
+                        let list = entity.form(&form_code);
+                        (!list.is_empty()).then_some((entity, list))
+                    })
+            })
+            .flatten();
+        let Some((entity, _)) = found else {
+            return Ok(AttributesFormOutput {
+                items: Vec::new(),
+                errors: vec![AttributeMetadataError {
+                    kind: AttributeMetadataErrorType::EntityNotFound,
+                    message: format!("Form \"{form_code}\" could not be found."),
+                }],
+            });
+        };
+        // In attribute (install) order, as Magento's repository returns them.
+        let items = entity
+            .attributes()
+            .iter()
+            .filter(|a| a.visible && a.forms.contains(&form_code.as_str()))
+            .map(|a| {
+                CustomAttributeMetadataInterface::CustomerAttributeMetadata(
+                    CustomerAttributeMetadata::of(entity, a),
+                )
+            })
+            .collect();
+        Ok(AttributesFormOutput {
+            items,
+            errors: Vec::new(),
+        })
+    }
+
+    /// The user-defined attributes of an entity (EavGraphQl's `AttributesList`: the visible
+    /// attributes that are not `static`). Every customer and address attribute here is a
+    /// system (static) one, so the list is empty; each filter given is a catalog property
+    /// that no customer attribute has.
+    #[graphql(name = "attributesList")]
+    async fn attributes_list(
+        &self,
+        #[graphql(name = "entityType")] entity_type: AttributeEntityTypeEnum,
+        filters: Option<AttributeFilterInput>,
+    ) -> GqlResult<Option<AttributesMetadataOutput>> {
+        let entity = entity_type.entity().code();
+        let errors = filters
+            .unwrap_or_default()
+            .given()
+            .into_iter()
+            .map(|filter| AttributeMetadataError {
+                kind: AttributeMetadataErrorType::FilterNotFound,
+                message: format!(
+                    "Cannot filter by \"{filter}\" as that field does not belong to \"{entity}\"."
+                ),
+            })
+            .collect();
+        Ok(Some(AttributesMetadataOutput {
+            items: Vec::new(),
+            errors,
+        }))
+    }
+
+    /// Metadata of the attributes named (EavGraphQl's `AttributesMetadata`); an unknown entity
+    /// or code is an error in the answer; an invisible attribute is left out.
+    #[graphql(name = "customAttributeMetadataV2")]
+    async fn custom_attribute_metadata_v2(
+        &self,
+        attributes: Option<Vec<AttributeInput>>,
+    ) -> GqlResult<AttributesMetadataOutput> {
+        use customer_core::domain::attributes::Entity;
+        let attributes = attributes.unwrap_or_default();
+        if attributes.is_empty() {
+            return Err(input_error(
+                "Required parameters \"attribute_code\" and \"entity_type\" of type String.",
+            ));
+        }
+        let mut items = Vec::new();
+        let mut errors = Vec::new();
+        for input in attributes {
+            let Some(code) = input.attribute_code.filter(|c| !c.is_empty()) else {
+                return Err(input_error(
+                    "The attribute_code is required to retrieve the metadata",
+                ));
+            };
+            let Some(entity_code) = input.entity_type.filter(|c| !c.is_empty()) else {
+                return Err(input_error(
+                    "The entity_type is required to retrieve the metadata",
+                ));
+            };
+            let entity = match entity_code.to_ascii_lowercase().as_str() {
+                "customer" => Entity::Customer,
+                "customer_address" => Entity::Address,
+                _ => {
+                    errors.push(AttributeMetadataError {
+                        kind: AttributeMetadataErrorType::EntityNotFound,
+                        message: format!("Entity \"{entity_code}\" could not be found."),
+                    });
+                    continue;
+                }
+            };
+            match entity.attribute(&code) {
+                None => errors.push(AttributeMetadataError {
+                    kind: AttributeMetadataErrorType::AttributeNotFound,
+                    message: format!("Attribute code \"{code}\" could not be found."),
+                }),
+                Some(a) if !a.visible => {}
+                Some(a) => items.push(CustomAttributeMetadataInterface::CustomerAttributeMetadata(
+                    CustomerAttributeMetadata::of(entity, a),
+                )),
+            }
+        }
+        Ok(AttributesMetadataOutput { items, errors })
     }
 
     /// Whether an e-mail is free (always true unless GUEST_CHECKOUT_LOGIN is on).

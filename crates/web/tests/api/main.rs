@@ -25,6 +25,7 @@ mod layers;
 mod legacy_passwords;
 mod me;
 mod metadata;
+mod metadata_graphql;
 mod openapi;
 mod operations;
 mod pages;

@@ -117,10 +117,7 @@ impl Customer {
 
     /// Name of the customer group assigned to the customer (Magento shares it:
     /// `graphql_share_customer_group` is on).
-    async fn group(
-        &self,
-        ctx: &Context<'_>,
-    ) -> context::GqlResult<Option<CustomerGroupStorefront>> {
+    async fn group(&self, ctx: &Context<'_>) -> context::GqlResult<Option<CustomerGroup>> {
         customer_group(ctx, self.customer_group_id).await.map(Some)
     }
 }
@@ -261,16 +258,17 @@ impl CustomerAddress {
     }
 }
 
-/// CustomerGraphQl's `CustomerGroupStorefront`: the group's encoded id and its code.
+/// CustomerGraphQl's `CustomerGroup`: the group's code as its name, and (as Adobe's newer
+/// storefront schema has it, which the drop-ins select) its encoded id.
 #[derive(SimpleObject, Clone, Debug)]
-pub struct CustomerGroupStorefront {
+pub struct CustomerGroup {
     /// The unique ID for a `CustomerGroup` object (Magento's `Uid`: base64 of the id).
     pub uid: async_graphql::ID,
     /// The name of customer group.
     pub name: Option<String>,
 }
 
-impl CustomerGroupStorefront {
+impl CustomerGroup {
     pub fn from_row(group: &customer_core::accounts::GroupRow) -> Self {
         Self {
             uid: uid_of(group.id),
@@ -333,13 +331,10 @@ pub async fn load_customer(r: &RequestContext, customer_id: i32) -> GqlResult<Cu
     ))
 }
 
-/// A customer group as `CustomerGroupStorefront` (`customerGroup`, `Customer.group`).
-pub async fn customer_group(
-    ctx: &Context<'_>,
-    group_id: i32,
-) -> GqlResult<CustomerGroupStorefront> {
+/// A customer group as `CustomerGroup` (`customerGroup`, `Customer.group`).
+pub async fn customer_group(ctx: &Context<'_>, group_id: i32) -> GqlResult<CustomerGroup> {
     let group = customer_core::accounts::groups::get_group(&request(ctx).state, group_id.into())
         .await
         .map_err(from_app)?;
-    Ok(CustomerGroupStorefront::from_row(&group))
+    Ok(CustomerGroup::from_row(&group))
 }

@@ -3,6 +3,7 @@
 //! ReCaptchaWebapiGraphQl `etc/schema.graphqls`), with their snake_case field names, and the
 //! mapping from the core's rows and drafts.
 
+mod attribute_metadata;
 mod attributes;
 mod customer;
 mod inputs;
@@ -10,6 +11,7 @@ mod newsletter;
 mod store;
 mod uid;
 
+pub use attribute_metadata::*;
 pub use attributes::*;
 pub use customer::*;
 pub use inputs::*;
