@@ -148,6 +148,10 @@ pub struct CustomerAttributeMetadata {
     pub validate_rules: Option<Vec<Option<ValidationRule>>>,
 }
 
+#[expect(
+    clippy::duplicated_attributes,
+    reason = "interface fields of the same type read as duplicates to clippy"
+)]
 #[derive(Interface, Clone, Debug)]
 #[graphql(
     rename_fields = "snake_case",
