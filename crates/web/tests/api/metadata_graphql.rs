@@ -12,18 +12,10 @@ const FORM: &str = "query($formCode: String!) { attributesForm(formCode: $formCo
     ... on CustomerAttributeMetadata { input_filter multiline_count sort_order validate_rules { name value } } }
   errors { type message } } }";
 
-fn item(
-    code: &str,
-    label: &str,
-    entity: &str,
-    input: &str,
-    class: &str,
-    filter: &str,
-    sort: i32,
-    rules: Value,
-) -> Value {
-    json!({"__typename": "CustomerAttributeMetadata", "code": code, "default_value": null, "entity_type": entity,
-        "frontend_class": class, "frontend_input": input, "is_required": !class.is_empty(), "is_unique": false,
+/// A text attribute of the customer form, as CustomerGraphQl renders it.
+fn text_item(code: &str, label: &str, class: &str, filter: &str, sort: i32, rules: Value) -> Value {
+    json!({"__typename": "CustomerAttributeMetadata", "code": code, "default_value": null, "entity_type": "CUSTOMER",
+        "frontend_class": class, "frontend_input": "TEXT", "is_required": !class.is_empty(), "is_unique": false,
         "label": label, "options": [], "input_filter": filter, "multiline_count": 0, "sort_order": sort,
         "validate_rules": rules})
 }
@@ -33,8 +25,8 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         let reply = app.graphql(FORM, json!({"formCode": "customer_account_create"}), None, None).await;
         let names = json!([{"name": "MAX_TEXT_LENGTH", "value": "255"}, {"name": "MIN_TEXT_LENGTH", "value": "1"}]);
-        let customer = |code, label, sort| item(code, label, "CUSTOMER", "TEXT", "required-entry", "TRIM", sort, names.clone());
-        let email = item("email", "Email", "CUSTOMER", "TEXT", "required-entry validate-email", "NONE", 80,
+        let customer = |code, label, sort| text_item(code, label, "required-entry", "TRIM", sort, names.clone());
+        let email = text_item("email", "Email", "required-entry validate-email", "NONE", 80,
             json!([{"name": "INPUT_VALIDATION", "value": "email"}]));
         assert_eq!((reply.status, reply.body), (200, json!({"data": {"attributesForm": {
             "items": [customer("firstname", "First Name", 40), customer("lastname", "Last Name", 60), email],
