@@ -2,7 +2,7 @@
 // Finds every GraphQL operation that the pinned storefront clients (package.json) send, resolves
 // the fragments each one needs, keeps those of the customer service's domain and writes them as
 // JSON Lines: {client, package, file, name, kind, document, fragments, injected, rootFields,
-// meshOnlyFields}.
+// meshOnlyFields, meshRewrites}.
 //
 //   node extract.mjs [--out out/operations.jsonl] [--report extract-report.json] [--quiet]
 //
@@ -18,6 +18,14 @@
 // `@client` fields (Apollo local state) are removed; an operation left empty is client-only.
 // Fragments are resolved by name across all .graphql files of the GraphCommerce packages (v10
 // uses no `# import` lines; any that appear are read as hints only, names decide).
+// What GraphCommerce's GraphQL Mesh does before it delegates a document to Magento is repeated
+// too: a field the mesh adds to a Magento type and resolves itself (an additional resolver,
+// MESH_RESOLVED below: StoreConfig.currency, which the mesh answers from Magento's
+// Query.currency) is removed from the selections on that type, with its sub-selection, and the
+// fields the resolver's own selectionSet asks of the parent are selected instead; the report's
+// meshRewritten (and each operation's meshRewrites) says which documents were rewritten and why.
+// A rule applies only while the package still declares the field (schema/*.graphqls `extend
+// type`) and registers the resolver (its mesh/resolvers.ts); otherwise it is a PROBLEM.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -165,6 +173,94 @@ for (const p of packages.filter((p) => p.client === 'graphcommerce')) {
   }
 }
 
+// Fields GraphCommerce's Mesh resolves itself (additional resolvers): never sent to Magento.
+// @graphcommerce/magento-store: schema/StoreConfig-currency.graphqls `extend type StoreConfig {
+// currency: Currency }`, mesh/resolvers.ts `StoreConfig.currency: { selectionSet: '{ store_code
+// }', resolve: ... context.m2.Query.currency(...) }`, registered by plugins/meshMagentoStore.ts
+// as the mesh config's additionalResolvers.
+const MESH_RESOLVED = [
+  {
+    package: '@graphcommerce/magento-store',
+    resolvers: 'mesh/resolvers.ts',
+    type: 'StoreConfig',
+    field: 'currency',
+    requires: ['store_code'], // the resolver's selectionSet
+    reason: 'GraphCommerce Mesh field, resolved by the mesh from Query.currency',
+  },
+];
+// The type of a root field's selection, for the Query fields whose answers the rules above touch.
+const ROOT_FIELD_TYPE = { storeConfig: 'StoreConfig', availableStores: 'StoreConfig' };
+const meshRules = [];
+for (const rule of MESH_RESOLVED) {
+  const what = `${rule.type}.${rule.field}`;
+  const file = path.join(packageRoot(rule.package), rule.resolvers);
+  const src = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const resolved = new RegExp(`\\b${rule.type}\\s*:\\s*\\{[\\s\\S]*?\\b${rule.field}\\s*:`).test(src);
+  if (!packages.some((p) => p.package === rule.package)) continue;
+  if (meshOnly.has(what) && resolved) meshRules.push(rule);
+  else
+    problems.push({
+      package: rule.package,
+      problem: `${what} is no longer ${meshOnly.has(what) ? `resolved in ${rule.resolvers}` : 'declared in schema/*.graphqls'}: not removed from the documents`,
+    });
+}
+
+// Removes the mesh-resolved fields from every selection on their type in `defs` (an operation and
+// its fragments): root fields by ROOT_FIELD_TYPE, fragments and inline fragments by their type
+// condition. Returns the new definitions and what was removed.
+function meshRewrite(defs) {
+  const removed = [];
+  const strip = (selectionSet, typeName, where, at) => {
+    if (!selectionSet) return selectionSet;
+    let changed = false;
+    const rules = meshRules.filter((r) => r.type === typeName);
+    const removedHere = new Set();
+    const selections = [];
+    for (const s of selectionSet.selections) {
+      if (s.kind === Kind.FIELD) {
+        const rule = rules.find((r) => r.field === s.name.value);
+        if (rule) {
+          removed.push({ field: `${rule.type}.${rule.field}`, in: where, path: [...at, s.alias?.value ?? s.name.value].join('.'), selection: print(s), reason: rule.reason });
+          removedHere.add(rule);
+          changed = true;
+          continue;
+        }
+        const childType = typeName === 'Query' ? ROOT_FIELD_TYPE[s.name.value] : null;
+        if (childType && s.selectionSet) {
+          const sub = strip(s.selectionSet, childType, where, [...at, s.alias?.value ?? s.name.value]);
+          if (sub !== s.selectionSet) {
+            selections.push({ ...s, selectionSet: sub });
+            changed = true;
+            continue;
+          }
+        }
+        selections.push(s);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        const sub = strip(s.selectionSet, s.typeCondition?.name.value ?? typeName, where, at);
+        if (sub !== s.selectionSet) changed = true;
+        selections.push(sub === s.selectionSet ? s : { ...s, selectionSet: sub });
+      } else selections.push(s);
+    }
+    if (!changed) return selectionSet;
+    // What the resolvers need of the parent (their selectionSet), as the mesh adds it.
+    for (const r of removedHere) {
+      for (const need of r.requires) {
+        if (!selections.some((x) => x.kind === Kind.FIELD && x.name.value === need && !x.alias)) {
+          selections.push({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: need }, arguments: [], directives: [] });
+        }
+      }
+    }
+    return { ...selectionSet, selections };
+  };
+  const out = defs.map((d) => {
+    const type = d.kind === Kind.FRAGMENT_DEFINITION ? d.typeCondition.name.value : d.operation === 'query' ? 'Query' : d.operation === 'mutation' ? 'Mutation' : 'Subscription';
+    const where = d.kind === Kind.FRAGMENT_DEFINITION ? `fragment ${d.name.value} on ${type}` : `${d.operation} ${d.name?.value ?? ''}`.trim();
+    const sub = strip(d.selectionSet, type, where, []);
+    return sub === d.selectionSet ? d : { ...d, selectionSet: sub };
+  });
+  return { defs: out, removed };
+}
+
 // ---- fragments by name -----------------------------------------------------------------------
 // fragmentsBy[client][pkg][name] = [{node, file}]
 const fragmentsBy = {};
@@ -273,6 +369,7 @@ function selectedPaths(node) {
 // ---- operations ------------------------------------------------------------------------------
 const kept = [];
 const dropped = [];
+const meshRewritten = []; // {client, package, file, name, kind, removed: [{field, in, path, selection, reason}]}
 const seenDocs = new Set();
 
 for (const u of units) {
@@ -314,11 +411,14 @@ for (const u of units) {
     if (unresolved.length) {
       problems.push({ ...base, problem: `unresolved fragments: ${unresolved.join(', ')}` });
     }
-    const document = [op, ...fragmentMap.values()].map((n) => print(n)).join('\n\n') + '\n';
+    // GraphCommerce's Mesh: its own fields are resolved there, not sent to Magento.
+    const mesh = u.client === 'graphcommerce' && meshRules.length ? meshRewrite([op, ...fragmentMap.values()]) : { defs: [op, ...fragmentMap.values()], removed: [] };
+    const document = mesh.defs.map((n) => print(n)).join('\n\n') + '\n';
     const key = `${u.client}\0${u.pkg}\0${document}`;
     if (seenDocs.has(key)) continue;
     seenDocs.add(key);
-    const used = selectedPaths({ kind: Kind.DOCUMENT, definitions: [op, ...fragmentMap.values()] });
+    if (mesh.removed.length) meshRewritten.push({ ...base, removed: mesh.removed });
+    const used = selectedPaths({ kind: Kind.DOCUMENT, definitions: mesh.defs });
     kept.push({
       ...base,
       document,
@@ -327,6 +427,7 @@ for (const u of units) {
       unresolvedFragments: unresolved,
       rootFields: roots,
       meshOnlyFields: [...meshOnly].filter((tf) => used.has(tf.split('.')[1])),
+      meshRewrites: mesh.removed.length ? mesh.removed : undefined,
       imports: u.imports?.length ? u.imports : undefined,
     });
   }
@@ -336,13 +437,17 @@ fs.writeFileSync(outPath, kept.map((o) => JSON.stringify(o)).join('\n') + (kept.
 
 const perClient = {};
 for (const o of kept) perClient[o.client] = (perClient[o.client] ?? 0) + 1;
-const report = { packages, kept: perClient, keptOperations: kept.map((o) => `${o.client} ${o.name}`), dropped, problems, meshOnlyFields: [...meshOnly] };
+const report = { packages, kept: perClient, keptOperations: kept.map((o) => `${o.client} ${o.name}`), dropped, meshRewritten, problems, meshOnlyFields: [...meshOnly] };
 if (reportPath) fs.writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
 
 if (!quiet) {
   const log = (s) => process.stderr.write(s + '\n');
   log(`extract: ${packages.map((p) => `${p.package}@${p.version}`).join(', ')}`);
   for (const [c, n] of Object.entries(perClient)) log(`extract: ${c}: ${n} operations kept`);
+  log(`extract: ${meshRewritten.length} rewritten as GraphCommerce's Mesh sends them to Magento:`);
+  for (const r of meshRewritten) {
+    for (const x of r.removed) log(`  MESH ${r.client} ${r.name}: removed ${x.field} (${x.in}, at ${x.path}): ${x.reason}`);
+  }
   log(`extract: ${dropped.length} dropped (not this service's domain):`);
   for (const d of dropped) log(`  DROP ${d.client} ${d.name} [${d.package.replace(/@[^@]+$/, '')}/${d.file}] ${d.reason}`);
   for (const p of problems) log(`extract: PROBLEM ${JSON.stringify(p)}`);

@@ -5,7 +5,7 @@ pub const CUSTOMER: &str = "Magento_Customer::customer";
 pub const MANAGE: &str = "Magento_Customer::manage";
 pub const DELETE: &str = "Magento_Customer::delete";
 pub const GROUP: &str = "Magento_Customer::group";
-pub const STORES: &str = "Magento_Backend::stores";
+pub const STORES: &str = "Magento_Backend::store";
 /// LoginAsCustomerAssistance: an admin or integration may set a customer's consent to remote
 /// shopping assistance only with this resource (otherwise the value sent is ignored).
 pub const ALLOW_SHOPPING_ASSISTANCE: &str = "Magento_LoginAsCustomer::allow_shopping_assistance";
@@ -49,5 +49,5 @@ resource!(/// `Magento_Customer::delete`: delete customers.
     CustomerDelete = DELETE);
 resource!(/// `Magento_Customer::group`: read and change customer groups.
     CustomerGroups = GROUP);
-resource!(/// `Magento_Backend::stores`: read the store configuration.
+resource!(/// `Magento_Backend::store`: read the store configuration.
     StoresRead = STORES);

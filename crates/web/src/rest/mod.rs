@@ -184,6 +184,7 @@ pub fn v1(cfg: &mut web::ServiceConfig) {
         .route("/store/storeGroups", web::get().to(stores::store_groups))
         .route("/store/storeViews", web::get().to(stores::store_views))
         .route("/store/storeConfigs", web::get().to(stores::store_configs))
+        .route("/directory/currency", web::get().to(directory::currency))
         .route("/directory/countries", web::get().to(directory::countries))
         .route(
             "/directory/countries/{countryId}",

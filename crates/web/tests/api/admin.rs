@@ -90,25 +90,25 @@ fn acl_routes(
         (
             "GET",
             "/rest/V1/store/websites".into(),
-            "Magento_Backend::stores",
+            "Magento_Backend::store",
             None,
         ),
         (
             "GET",
             "/rest/V1/store/storeGroups".into(),
-            "Magento_Backend::stores",
+            "Magento_Backend::store",
             None,
         ),
         (
             "GET",
             "/rest/V1/store/storeViews".into(),
-            "Magento_Backend::stores",
+            "Magento_Backend::store",
             None,
         ),
         (
             "GET",
             "/rest/V1/store/storeConfigs".into(),
-            "Magento_Backend::stores",
+            "Magento_Backend::store",
             None,
         ),
     ]
@@ -132,7 +132,7 @@ on_both_backends! {
             let allowed = resource == "Magento_Customer::customer";
             assert_eq!(reply.status == 401, !allowed, "reader {method} {path}: {:?}", reply.body);
             let reply = app.call(method, &path, Some(&full), body.as_ref()).await;
-            assert_eq!(reply.status == 401, resource == "Magento_Backend::stores", "erp {method} {path}: {:?}", reply.body);
+            assert_eq!(reply.status == 401, resource == "Magento_Backend::store", "erp {method} {path}: {:?}", reply.body);
         }
         // Admins hold every resource; run the destructive ones last.
         for (method, path, _, body) in acl_routes(id, address).into_iter().rev() {

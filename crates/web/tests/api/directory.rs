@@ -1,4 +1,4 @@
-//! `GET /V1/directory/countries[/{countryId}]`
+//! `GET /V1/directory/countries[/{countryId}]` and `GET /V1/directory/currency`
 
 use crate::helpers::*;
 use serde_json::json;
@@ -25,5 +25,16 @@ on_both_backends! {
         assert_eq!(de.body["available_regions"][0], json!({"id": "80", "code": "BAW", "name": "Baden-Württemberg"}), "regions by name");
         let none = app.call("GET", "/rest/V1/directory/countries/ZZ", None, None).await;
         assert_eq!((none.status, none.body), (404, error("Requested country is not available.")));
+    }
+}
+
+on_both_backends! {
+    async fn currency_information_answers_the_stores_one_currency(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let reply = app.call("GET", "/rest/default/V1/directory/currency", None, None).await;
+        assert_eq!((reply.status, reply.body), (200, serde_json::json!({
+            "base_currency_code": "USD", "base_currency_symbol": "$",
+            "default_display_currency_code": "USD", "default_display_currency_symbol": "$",
+            "available_currency_codes": ["USD"], "exchange_rates": [{"currency_to": "USD", "rate": 1.0}]})));
     }
 }

@@ -1,4 +1,4 @@
-//! Store discovery for client libraries (Magento Store module, ACL Magento_Backend::stores):
+//! Store discovery for client libraries (Magento Store module, ACL Magento_Backend::store):
 //! websites, store groups, store views and their configuration, from the scopes in the database.
 
 use crate::http::ApiError;
