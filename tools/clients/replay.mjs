@@ -579,7 +579,7 @@ async function runClient(client, clientOps) {
       log(
         `${status.padEnd(5)} ${client.padEnd(13)} ${pkg.padEnd(19)} ${op.name}` +
           (ok ? (isExpected ? ' (listed in --expect-missing but answered without errors)' : '') : `: ${shown.slice(0, 3).join(' | ')}${shown.length > 3 ? ` (+${shown.length - 3} more)` : ''}`) +
-          (otherErrors.length ? ` [listed in --expect-missing, but ${otherErrors.length === r.errors.length ? 'every error is' : `${otherErrors.length} of ${r.errors.length} errors are`} not about its out-of-scope fields]` : ''),
+          (otherErrors.length ? ` [listed in --expect-missing, but ${otherErrors.length === r.errors.length ? 'none of its errors is' : `${otherErrors.length} of ${r.errors.length} errors are not`} about its out-of-scope fields]` : ''),
       );
       for (const n of notes) note(n);
       if (verbose) note(`variables ${JSON.stringify(vars)}`);
