@@ -220,10 +220,10 @@ impl QueryRoot {
 
     /// The configuration of the request's store view (the `Store` header).
     #[graphql(name = "storeConfig")]
-    async fn store_config(&self, ctx: &Context<'_>) -> GqlResult<StoreConfig> {
+    async fn store_config(&self, ctx: &Context<'_>) -> GqlResult<Option<StoreConfig>> {
         let r = request(ctx);
         storefront::store_view(&r.state, r.store.store_id)
-            .map(|v| StoreConfig::from_view(&r.state, &v))
+            .map(|v| Some(StoreConfig::from_view(&r.state, &v)))
             .ok_or_else(|| error("graphql-no-such-entity", "Store doesn't exist"))
     }
 

@@ -34,6 +34,7 @@ mod password_reset;
 mod rate_limits;
 mod routing;
 mod schema;
+mod schema_drift;
 mod search;
 mod shopping_assistance;
 mod storefront;

@@ -13,7 +13,7 @@ pub struct CustomerAddressAttribute {
 #[derive(SimpleObject, Clone, Debug)]
 pub struct AttributeValue {
     pub uid: async_graphql::ID,
-    pub code: String,
+    pub code: async_graphql::ID,
     pub value: String,
 }
 
@@ -44,7 +44,7 @@ pub enum AttributeSelectedOptionInterface {
 #[graphql(rename_fields = "snake_case")]
 pub struct AttributeSelectedOptions {
     pub uid: async_graphql::ID,
-    pub code: String,
+    pub code: async_graphql::ID,
     pub selected_options: Vec<AttributeSelectedOptionInterface>,
 }
 
@@ -52,7 +52,7 @@ pub struct AttributeSelectedOptions {
 #[derive(Interface, Clone, Debug)]
 #[graphql(
     field(name = "uid", ty = "&async_graphql::ID"),
-    field(name = "code", ty = "&String")
+    field(name = "code", ty = "&async_graphql::ID")
 )]
 pub enum AttributeValueInterface {
     AttributeValue(AttributeValue),
