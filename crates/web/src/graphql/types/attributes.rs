@@ -49,6 +49,10 @@ pub struct AttributeSelectedOptions {
 }
 
 /// EavGraphQl's `AttributeValueInterface`: what `custom_attributes` lists.
+#[expect(
+    clippy::duplicated_attributes,
+    reason = "two interface fields of the same type read as duplicates to clippy"
+)]
 #[derive(Interface, Clone, Debug)]
 #[graphql(
     field(name = "uid", ty = "&async_graphql::ID"),
