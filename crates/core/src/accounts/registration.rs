@@ -17,7 +17,7 @@ use crate::error::{AppError, Phrase};
 use crate::mail::templates::{self, Recipient};
 use crate::state::AppState;
 
-/// Magento's AccountManagement::createAccount, in Magento's order of checks (contract §5.1):
+/// Magento's AccountManagement::createAccount, in Magento's order of checks:
 /// group only with Magento_Customer::manage, e-mail present, password policy, store and website,
 /// e-mail free in the website, attributes, addresses; then one transaction for the customer
 /// and its addresses, and a welcome (or confirmation) mail whose failure never fails the call.

@@ -87,7 +87,7 @@ enum SignedIn {
     Admin(i32),
 }
 
-/// Magento's CustomerTokenService::createCustomerAccessToken (contract §7.1, §7.4, §7.5): the
+/// Magento's CustomerTokenService::createCustomerAccessToken: the
 /// per-username throttle, then the account lockout, then authentication in the website. Both
 /// limits reserve the attempt before the password is checked, so concurrent guesses cannot
 /// exceed them; every failure is the same error and costs the same one password verification

@@ -335,7 +335,7 @@ pub struct Db {
     /// the order they asked (tokio's semaphore is fair). Without it every request waiting for
     /// a connection parked a blocking thread of its own on r2d2's condvar (32 of them at 32
     /// connections, competing for 2 cores with the workers and the database); queued here, a
-    /// waiting request is a parked task on its async worker (issue 14: PostgreSQL `/me` p99
+    /// waiting request is a parked task on its async worker (measured: PostgreSQL `/me` p99
     /// 9.4-11 ms -> 7 ms). Twice, not once: one thread already waits for each connection as
     /// it comes back, where with exactly the pool's size each connection idled while the next
     /// task was woken and sent to a thread (PostgreSQL throughput -15 %).

@@ -2,7 +2,7 @@
 //!
 //! SQLite stores a timestamp as text, and Diesel's `FromSql` for `NaiveDateTime` tries up to
 //! 18 `strftime` patterns through `NaiveDateTime::parse_from_str`: about 2,000 instructions a
-//! column, a tenth of everything `GET /me` did on its database thread (issue 14). Every
+//! column, a tenth of everything `GET /me` did on its database thread. Every
 //! timestamp this service writes has the shape Diesel writes (`YYYY-MM-DD HH:MM:SS`, plus
 //! `.fff...` when the value has fractions), so those are read by position here; any other
 //! text (written by hand, or a Julian day number) goes to Diesel's parser unchanged.

@@ -63,7 +63,7 @@ const ALLOWED_COUNTRIES: &[&str] = &[
     "UZ", "VU", "VA", "VE", "VN", "WF", "EH", "XK", "YE", "ZM", "ZW",
 ];
 
-/// `general/region/state_required` on a fresh 2.4.7/2.4.8 install (contract §10.2).
+/// `general/region/state_required` on a fresh 2.4.7/2.4.8 install.
 const STATE_REQUIRED_COUNTRIES: &[&str] = &[
     "US", "CA", "CH", "ES", "RO", "EE", "LV", "LT", "BR", "AL", "AR", "HR", "IN", "AU", "BY", "BE",
     "BO", "BG", "CL", "CN", "CO", "CR", "CZ", "DK", "EC", "GR", "GY", "IS", "IT", "MX", "PY", "PE",

@@ -253,6 +253,19 @@ impl QueryRoot {
         Some(Currency::of(&request(ctx).state.settings.store_currency))
     }
 
+    /// One form's reCAPTCHA (ReCaptchaFormConfig): no form has one here, so it is disabled
+    /// and has no configuration, as Magento answers for a form without reCAPTCHA.
+    #[graphql(name = "recaptchaFormConfig")]
+    async fn recaptcha_form_config(
+        &self,
+        #[graphql(name = "formType")] _form_type: ReCaptchaFormEnum,
+    ) -> Option<ReCaptchaConfigOutput> {
+        Some(ReCaptchaConfigOutput {
+            is_enabled: false,
+            configurations: None,
+        })
+    }
+
     /// reCAPTCHA v3 settings for storefront forms: never configured here.
     #[graphql(name = "recaptchaV3Config")]
     async fn recaptcha_v3_config(&self) -> Option<ReCaptchaConfigurationV3> {

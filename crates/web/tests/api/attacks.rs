@@ -1,4 +1,4 @@
-//! Defects found by hostile testing (issue 15), each kept fixed by a test that failed before
+//! Defects found by hostile testing, each kept fixed by a test that failed before
 //! its fix: concurrency against the sign-in limits, concurrent saves, hostile query strings.
 
 use crate::helpers::*;
@@ -281,7 +281,7 @@ on_both_backends! {
     }
 }
 
-/// Issue 15 defects 8, 10, 11: SQLite storage faults answer 503 and show in readiness, a
+/// SQLite storage faults answer 503 and show in readiness, a
 /// missing database is not silently recreated, files are owner-only. SQLite only.
 mod sqlite_storage {
     use super::*;

@@ -295,10 +295,16 @@ on_both_backends! {
     async fn recaptcha_v3_config_says_recaptcha_is_not_configured(backend: Backend) {
         let app = spawn_app(backend).await;
         let reply = app.graphql("query GetReCaptchaV3Config { recaptchaV3Config { is_enabled website_key minimum_score
-            badge_position language_code failure_message forms } }", json!({}), None, None).await;
+            badge_position language_code failure_message forms theme } }", json!({}), None, None).await;
         assert_eq!(reply.body, json!({"data": {"recaptchaV3Config": {"is_enabled": false, "website_key": "",
             "minimum_score": 0.5, "badge_position": "inline", "language_code": "",
-            "failure_message": "reCAPTCHA verification failed.", "forms": []}}}));
+            "failure_message": "reCAPTCHA verification failed.", "forms": [], "theme": "light"}}}));
+        // One form's configuration (2.4.8's recaptchaFormConfig), the new form type included.
+        let reply = app.graphql("{ a: recaptchaFormConfig(formType: CUSTOMER_LOGIN) { is_enabled configurations { website_key } }
+            b: recaptchaFormConfig(formType: RESEND_CONFIRMATION_EMAIL) { is_enabled configurations { re_captcha_type theme } } }",
+            json!({}), None, None).await;
+        assert_eq!(reply.body, json!({"data": {"a": {"is_enabled": false, "configurations": null},
+            "b": {"is_enabled": false, "configurations": null}}}));
     }
 }
 

@@ -194,7 +194,7 @@ mod database_outage {
 }
 
 /// After the database comes back, pooled connections that died with it are found and replaced
-/// before they fail a request (issue 15 defect 6: 16 of the next 24 sign-ins were 503).
+/// before they fail a request (16 of the next 24 sign-ins were 503 before the fix).
 mod database_blip_leaves_no_dead_connections {
     use super::*;
 
@@ -230,7 +230,7 @@ mod database_blip_leaves_no_dead_connections {
 
 /// A hung PostgreSQL (stopped, not gone: nothing answers and nothing closes) costs a request
 /// at most DB_QUERY_TIMEOUT_SECONDS, then a 503; the service recovers when it answers again
-/// (issue 15 defect 6, second half).
+/// (the same defect's second half).
 mod hung_database_answers_503_within_the_query_timeout {
     use super::*;
     use std::time::{Duration, Instant};

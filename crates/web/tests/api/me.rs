@@ -306,7 +306,7 @@ on_both_backends! {
 
 on_both_backends! {
     // The account reads take the customer with the token in one statement that only finds
-    // customer tokens (issue 14): every other token, and a customer token that no longer
+    // customer tokens: every other token, and a customer token that no longer
     // counts, must still be refused exactly as a guest is, on all three routes.
     async fn account_reads_refuse_every_token_but_a_live_customers_like_a_guest(backend: Backend) {
         let app = spawn_app(backend).await;

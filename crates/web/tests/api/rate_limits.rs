@@ -1,4 +1,4 @@
-//! Per-client request-rate limits (issue 15): sign-in, sign-up and password-reset requests per
+//! Per-client request-rate limits: sign-in, sign-up and password-reset requests per
 //! client IP, counted per request on REST and per guess inside a GraphQL document, answered
 //! 429 with `Retry-After` in Magento's backpressure wording; other clients are unaffected.
 

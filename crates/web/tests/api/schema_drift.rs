@@ -44,18 +44,6 @@ const NOT_SERVED: &[(&str, &str)] = &[
         "GenerateCustomerTokenAsAdminOutput.",
         "Login as Customer is not offered yet",
     ),
-    ("Query.recaptchaFormConfig", "reCAPTCHA is not offered yet"),
-    ("ReCaptchaConfigOutput.", "reCAPTCHA is not offered yet"),
-    ("ReCaptchaConfiguration.", "reCAPTCHA is not offered yet"),
-    (
-        "ReCaptchaConfigurationV3.theme",
-        "reCAPTCHA is not offered yet",
-    ),
-    (
-        "ReCaptchaFormEnum.RESEND_CONFIRMATION_EMAIL",
-        "reCAPTCHA is not offered yet",
-    ),
-    ("ReCaptchaTypeEmum.", "reCAPTCHA is not offered yet"),
     (
         "Website.",
         "StoreGraphQl's deprecated type, which no 2.4.8 query returns",

@@ -278,7 +278,7 @@ impl CustomerAddressInput {
     }
 }
 
-/// Magento's GraphQL region rules (§9.4): a state-required country needs `region_id`, and a
+/// Magento's GraphQL region rules: a state-required country needs `region_id`, and a
 /// `region_id` must belong to the country (and match `region_code` when both are sent).
 pub fn check_region(input: &CustomerAddressInput) -> GqlResult<()> {
     let Some(country) = input.country_code.or(input.country_id).map(|c| c.code()) else {

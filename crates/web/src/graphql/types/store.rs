@@ -257,6 +257,7 @@ pub enum ReCaptchaFormEnum {
     ProductReview,
     Sendfriend,
     Braintree,
+    ResendConfirmationEmail,
 }
 
 /// ReCaptchaWebapiGraphQl's `ReCaptchaConfigurationV3`.
@@ -270,6 +271,8 @@ pub struct ReCaptchaConfigurationV3 {
     pub language_code: Option<String>,
     pub failure_message: String,
     pub forms: Vec<ReCaptchaFormEnum>,
+    /// Theme to be used to render reCaptcha.
+    pub theme: String,
 }
 
 impl ReCaptchaConfigurationV3 {
@@ -285,8 +288,44 @@ impl ReCaptchaConfigurationV3 {
             language_code: Some(String::new()),
             failure_message: "reCAPTCHA verification failed.".to_owned(),
             forms: Vec::new(),
+            // ReCaptchaVersion3Invisible's config.xml.
+            theme: "light".to_owned(),
         }
     }
+}
+
+/// ReCaptchaWebapiGraphQl's `ReCaptchaTypeEmum` (sic).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "ReCaptchaTypeEmum", rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ReCaptchaTypeEmum {
+    Invisible,
+    Recaptcha,
+    RecaptchaV3,
+}
+
+/// ReCaptchaWebapiGraphQl's configuration of one form's reCAPTCHA. No form has one here yet
+/// (no keys can be configured), so every answer's `configurations` is null.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ReCaptchaConfiguration {
+    pub re_captcha_type: ReCaptchaTypeEmum,
+    pub website_key: String,
+    pub minimum_score: Option<f64>,
+    pub badge_position: Option<String>,
+    pub theme: String,
+    pub language_code: Option<String>,
+    pub validation_failure_message: String,
+    pub technical_failure_message: String,
+}
+
+/// `recaptchaFormConfig`'s answer.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ReCaptchaConfigOutput {
+    /// Indicates whether reCaptcha type is enabled
+    pub is_enabled: bool,
+    /// Configuration details for reCaptcha type
+    pub configurations: Option<ReCaptchaConfiguration>,
 }
 
 #[derive(SimpleObject, Clone, Debug)]

@@ -1,5 +1,5 @@
 //! Tokens: customer and admin sign-in (e-mail or username and password in, an opaque bearer
-//! token out) and sign-out. Magento's order (contract §7.1, §7.4, §7.5): input check,
+//! token out) and sign-out. Magento's order: input check,
 //! per-username throttle, then authentication; every authentication failure gets the same 401
 //! body in about the same time.
 

@@ -175,7 +175,7 @@ fn parse_region(key: &str, value: &Value) -> Result<RegionInput, AppError> {
 // Output. Field order is the getter order of Magento's interfaces; `None` fields are omitted.
 
 /// A stored time as Magento renders it (`Y-m-d H:i:s`), written by position: chrono's
-/// `format` parses its pattern on every call, a tenth of `GET /me`'s rendering (issue 14).
+/// `format` parses its pattern on every call, a tenth of `GET /me`'s rendering.
 #[derive(Debug, Clone, Copy)]
 pub struct WireTime(pub NaiveDateTime);
 
