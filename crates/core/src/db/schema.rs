@@ -88,12 +88,12 @@ diesel::table! {
         default_billing -> Nullable<Integer>,
         default_shipping -> Nullable<Integer>,
         is_subscribed -> Bool,
-        assistance_allowed -> Bool,
         failures_num -> Integer,
         first_failure -> Nullable<Timestamp>,
         lock_expires -> Nullable<Timestamp>,
         rp_token_hash -> Nullable<Text>,
         rp_token_created_at -> Nullable<Timestamp>,
+        assistance_allowed -> Bool,
     }
 }
 
