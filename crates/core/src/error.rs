@@ -16,6 +16,27 @@ pub struct Phrase {
     pub params: Params,
 }
 
+/// One rule a field broke: the API field it is about (`firstname`, `street`, `password`) and
+/// Magento's message. A validation pass returns every violation it found
+/// (`AppError::Invalid`); REST and GraphQL join the messages as Magento's validator exception
+/// does, and the storefront pages place each next to its field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub field: &'static str,
+    pub phrase: Phrase,
+}
+
+impl Violation {
+    /// A violation whose message has no parameters.
+    pub fn new(field: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::of(field, Phrase::new(message))
+    }
+
+    pub fn of(field: &'static str, phrase: Phrase) -> Self {
+        Self { field, phrase }
+    }
+}
+
 /// Phrase parameters: named placeholders render as a JSON object, positional (`%1`) as an array.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Params {
@@ -141,6 +162,10 @@ pub enum AppError {
     /// Magento's aggregate `InputException` with two or more messages (REST 400).
     #[error("input errors: {0:?}")]
     InputErrors(Vec<Phrase>),
+    /// A validator exception: every rule a value broke, each with its field (REST 400 with
+    /// the messages joined by newlines, as Magento's one `InputException` message).
+    #[error("invalid: {0:?}")]
+    Invalid(Vec<Violation>),
     /// Magento `AlreadyExistsException` / `InputMismatchException` (REST 400, GraphQL
     /// `graphql-already-exists`).
     #[error("already exists: {0}")]
@@ -188,6 +213,26 @@ impl AppError {
         } else {
             Self::InputErrors(phrases)
         }
+    }
+
+    /// Magento's message for a validator exception: one violation's phrase as it is (its
+    /// parameters kept), several rendered one per line.
+    pub fn joined(violations: &[Violation]) -> Phrase {
+        match violations {
+            [one] => one.phrase.clone(),
+            many => Phrase::new(
+                many.iter()
+                    .map(|v| v.phrase.render())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        }
+    }
+
+    /// A password the policy refuses (the `password` field's violation; REST renders the
+    /// phrase with its parameters, as Magento's InputException).
+    pub fn password_refused(phrase: Phrase) -> Self {
+        Self::Invalid(vec![Violation::of("password", phrase)])
     }
 
     /// `The consumer isn't authorized to access %resources.` for the route's ACL resources.

@@ -112,7 +112,7 @@ pub async fn new_password_hash(
     email: &str,
 ) -> Result<String, AppError> {
     if new.eq_ignore_ascii_case(email) {
-        return Err(AppError::Input(Phrase::new(
+        return Err(AppError::password_refused(Phrase::new(
             "The password can't be the same as the email address. Create a new password and try again.",
         )));
     }
@@ -120,7 +120,7 @@ pub async fn new_password_hash(
         .settings
         .password_policy
         .check(new, email)
-        .map_err(AppError::Input)?;
+        .map_err(AppError::password_refused)?;
     state.hasher.hash(password.expose().to_owned()).await
 }
 
@@ -344,7 +344,7 @@ async fn reset_for(
         .settings
         .password_policy
         .check(&new_password, &customer.email)
-        .map_err(AppError::Input)?;
+        .map_err(AppError::password_refused)?;
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
     let customer_id = customer.entity_id;
     let presented_hash = TokenHash::of(&reset_token);

@@ -64,7 +64,7 @@ pub async fn create_account(
                 .settings
                 .password_policy
                 .check(&p, &email)
-                .map_err(AppError::Input)
+                .map_err(AppError::password_refused)
         })
         .transpose()?;
     let placement = resolve_placement(&state.scopes, &customer)?;

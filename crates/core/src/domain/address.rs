@@ -7,7 +7,7 @@
 
 use super::names;
 use crate::directory::{self, Region};
-use crate::error::{AppError, Phrase};
+use crate::error::{AppError, Phrase, Violation};
 
 /// Magento `customer/address/street_lines`.
 pub const STREET_LINES: usize = 2;
@@ -212,61 +212,79 @@ impl AddressInput {
         let firstname = self.firstname.clone().unwrap_or_default();
         let lastname = self.lastname.clone().unwrap_or_default();
         let city = self.city.clone().unwrap_or_default();
-        let mut messages: Vec<String> = Vec::new();
+        let mut violations: Vec<Violation> = Vec::new();
         if street.len() > STREET_LINES {
-            messages.push(format!(
-                "\"Street Address\" cannot contain more than {STREET_LINES} lines."
+            violations.push(Violation::new(
+                "street",
+                format!("\"Street Address\" cannot contain more than {STREET_LINES} lines."),
             ));
         }
-        messages.extend(names::name_messages(
+        violations.extend(names::name_messages(
             &firstname,
             &lastname,
             self.middlename.as_deref(),
         ));
         let street_text = street.join("\n");
-        messages.extend(names::nul_messages(&[
-            ("First Name", Some(&firstname)),
-            ("Last Name", Some(&lastname)),
-            ("Middle Name", self.middlename.as_deref()),
-            ("Name Prefix", self.prefix.as_deref()),
-            ("Name Suffix", self.suffix.as_deref()),
-            ("Company", self.company.as_deref()),
-            ("Street Address", Some(&street_text)),
-            ("City", Some(&city)),
-            ("Zip/Postal Code", self.postcode.as_deref()),
-            ("Phone Number", self.telephone.as_deref()),
-            ("Fax", self.fax.as_deref()),
-            ("VAT Number", self.vat_id.as_deref()),
-            ("State/Province", region.name()),
+        violations.extend(names::nul_messages(&[
+            ("firstname", "First Name", Some(&firstname)),
+            ("lastname", "Last Name", Some(&lastname)),
+            ("middlename", "Middle Name", self.middlename.as_deref()),
+            ("prefix", "Name Prefix", self.prefix.as_deref()),
+            ("suffix", "Name Suffix", self.suffix.as_deref()),
+            ("company", "Company", self.company.as_deref()),
+            ("street", "Street Address", Some(&street_text)),
+            ("city", "City", Some(&city)),
+            ("postcode", "Zip/Postal Code", self.postcode.as_deref()),
+            ("telephone", "Phone Number", self.telephone.as_deref()),
+            ("fax", "Fax", self.fax.as_deref()),
+            ("vat_id", "VAT Number", self.vat_id.as_deref()),
+            ("region", "State/Province", region.name()),
         ]));
         if street.iter().any(|line| !names::is_valid_street(line)) {
-            messages.push(
-                "Invalid Street Address. Please use A-Z, a-z, 0-9, , - . ' ’ ` & spaces".into(),
-            );
+            violations.push(Violation::new(
+                "street",
+                "Invalid Street Address. Please use A-Z, a-z, 0-9, , - . ' ’ ` & spaces",
+            ));
         }
         if !names::is_valid_city(&city) {
-            messages.push("Invalid City. Please use A-Z, a-z, 0-9, -, ', spaces".into());
+            violations.push(Violation::new(
+                "city",
+                "Invalid City. Please use A-Z, a-z, 0-9, -, ', spaces",
+            ));
         }
         if self
             .telephone
             .as_deref()
             .is_some_and(|t| !names::is_valid_telephone(t))
         {
-            messages.push("Invalid Phone Number. Please use 0-9, +, -, (, ) and space.".into());
+            violations.push(Violation::new(
+                "telephone",
+                "Invalid Phone Number. Please use 0-9, +, -, (, ) and space.",
+            ));
         }
-        messages.extend(names::length_messages(&[
-            ("Company", self.company.as_deref(), MAX_TEXT),
-            ("Fax", self.fax.as_deref(), MAX_TEXT),
-            ("Zip/Postal Code", self.postcode.as_deref(), MAX_TEXT),
-            ("Phone Number", self.telephone.as_deref(), MAX_TEXT),
-            ("VAT Number", self.vat_id.as_deref(), MAX_TEXT),
-            ("City", self.city.as_deref(), MAX_TEXT),
-            ("Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
-            ("Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
-            ("State/Province", region.name(), MAX_TEXT),
+        violations.extend(names::length_messages(&[
+            ("company", "Company", self.company.as_deref(), MAX_TEXT),
+            ("fax", "Fax", self.fax.as_deref(), MAX_TEXT),
+            (
+                "postcode",
+                "Zip/Postal Code",
+                self.postcode.as_deref(),
+                MAX_TEXT,
+            ),
+            (
+                "telephone",
+                "Phone Number",
+                self.telephone.as_deref(),
+                MAX_TEXT,
+            ),
+            ("vat_id", "VAT Number", self.vat_id.as_deref(), MAX_TEXT),
+            ("city", "City", self.city.as_deref(), MAX_TEXT),
+            ("prefix", "Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
+            ("suffix", "Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
+            ("region", "State/Province", region.name(), MAX_TEXT),
         ]));
-        if !messages.is_empty() {
-            return Err(AppError::Input(Phrase::new(messages.join("\n"))));
+        if !violations.is_empty() {
+            return Err(AppError::Invalid(violations));
         }
 
         Ok(ValidAddress {
@@ -491,9 +509,25 @@ mod tests {
         let mut a = seed_address();
         a.street = Some(vec!["a".into(), "b".into(), "c".into()]);
         a.telephone = Some("call me".into());
+        let AppError::Invalid(violations) = a.validate().unwrap_err() else {
+            panic!("expected violations");
+        };
         assert_eq!(
-            a.validate().unwrap_err().to_string(),
-            "input error: \"Street Address\" cannot contain more than 2 lines.\nInvalid Phone Number. Please use 0-9, +, -, (, ) and space."
+            violations,
+            [
+                Violation::new(
+                    "street",
+                    "\"Street Address\" cannot contain more than 2 lines."
+                ),
+                Violation::new(
+                    "telephone",
+                    "Invalid Phone Number. Please use 0-9, +, -, (, ) and space."
+                ),
+            ]
+        );
+        assert_eq!(
+            AppError::joined(&violations).render(),
+            "\"Street Address\" cannot contain more than 2 lines.\nInvalid Phone Number. Please use 0-9, +, -, (, ) and space."
         );
     }
 

@@ -1,12 +1,13 @@
 //! Customer attributes: Magento's save-time validation (Customer/Model/ResourceModel/Customer.php
 //! `_validate`: EAV rules, then the Name validator, then 2.4.8's Dob validator). All messages of
-//! one pass are joined with newlines into one 400, as Magento's validator exception does.
+//! one pass are returned as violations, each with its field; the doors join them with
+//! newlines into one 400, as Magento's validator exception does.
 
 use super::address::AddressInput;
 use super::email::{Email, EmailError};
 use super::names;
 use super::time::{canonical_date, canonical_date_time};
-use crate::error::{AppError, Phrase};
+use crate::error::{AppError, Violation};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 const MAX_AFFIX: usize = 40;
@@ -150,60 +151,77 @@ impl CustomerInput {
     pub fn validate_attributes(&self, today: NaiveDate) -> Result<ValidCustomer, AppError> {
         let email_raw = self.email.clone().unwrap_or_default();
         if email_raw.is_empty() {
-            return Err(AppError::Input(Phrase::new(
+            return Err(AppError::Invalid(vec![Violation::new(
+                "email",
                 "The customer email is missing. Enter and try again.",
-            )));
+            )]));
         }
-        let dob = match self.dob.as_deref().filter(|d| !d.trim().is_empty()) {
-            None => None,
-            Some(raw) => {
-                Some(parse_dob(raw).ok_or_else(|| AppError::Input(Phrase::new("Invalid date")))?)
-            }
-        };
+        let dob =
+            match self.dob.as_deref().filter(|d| !d.trim().is_empty()) {
+                None => None,
+                Some(raw) => Some(parse_dob(raw).ok_or_else(|| {
+                    AppError::Invalid(vec![Violation::new("dob", "Invalid date")])
+                })?),
+            };
 
-        let mut messages: Vec<String> = Vec::new();
+        let mut violations: Vec<Violation> = Vec::new();
         let firstname = self.firstname.clone().unwrap_or_default();
         let lastname = self.lastname.clone().unwrap_or_default();
         if firstname.trim().is_empty() {
-            messages.push("\"First Name\" is a required value.".into());
+            violations.push(Violation::new(
+                "firstname",
+                "\"First Name\" is a required value.",
+            ));
         }
         if lastname.trim().is_empty() {
-            messages.push("\"Last Name\" is a required value.".into());
+            violations.push(Violation::new(
+                "lastname",
+                "\"Last Name\" is a required value.",
+            ));
         }
         let email = Email::parse(&email_raw);
         if let Err(e) = &email {
-            messages.push(e.message().into());
+            violations.push(Violation::new("email", e.message()));
         }
         if let Some(g) = self.gender
             && !(0..=3).contains(&g)
         {
-            messages.push(format!(
-                "Attribute gender does not contain option with Id {g}"
+            violations.push(Violation::new(
+                "gender",
+                format!("Attribute gender does not contain option with Id {g}"),
             ));
         }
-        messages.extend(names::length_messages(&[
-            ("Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
-            ("Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
-            ("Tax/VAT Number", self.taxvat.as_deref(), MAX_TAXVAT),
+        violations.extend(names::length_messages(&[
+            ("prefix", "Name Prefix", self.prefix.as_deref(), MAX_AFFIX),
+            ("suffix", "Name Suffix", self.suffix.as_deref(), MAX_AFFIX),
+            (
+                "taxvat",
+                "Tax/VAT Number",
+                self.taxvat.as_deref(),
+                MAX_TAXVAT,
+            ),
         ]));
-        messages.extend(names::name_messages(
+        violations.extend(names::name_messages(
             &firstname,
             &lastname,
             self.middlename.as_deref(),
         ));
-        messages.extend(names::nul_messages(&[
-            ("First Name", Some(&firstname)),
-            ("Last Name", Some(&lastname)),
-            ("Middle Name", self.middlename.as_deref()),
-            ("Name Prefix", self.prefix.as_deref()),
-            ("Name Suffix", self.suffix.as_deref()),
-            ("Tax/VAT Number", self.taxvat.as_deref()),
+        violations.extend(names::nul_messages(&[
+            ("firstname", "First Name", Some(&firstname)),
+            ("lastname", "Last Name", Some(&lastname)),
+            ("middlename", "Middle Name", self.middlename.as_deref()),
+            ("prefix", "Name Prefix", self.prefix.as_deref()),
+            ("suffix", "Name Suffix", self.suffix.as_deref()),
+            ("taxvat", "Tax/VAT Number", self.taxvat.as_deref()),
         ]));
         if dob.is_some_and(|d| d > today) {
-            messages.push("The Date of Birth should not be greater than today.".into());
+            violations.push(Violation::new(
+                "dob",
+                "The Date of Birth should not be greater than today.",
+            ));
         }
-        if !messages.is_empty() {
-            return Err(AppError::Input(Phrase::new(messages.join("\n"))));
+        if !violations.is_empty() {
+            return Err(AppError::Invalid(violations));
         }
 
         Ok(ValidCustomer {
@@ -252,7 +270,7 @@ mod tests {
 
     fn message(c: &CustomerInput) -> String {
         match c.validate_attributes(today()).unwrap_err() {
-            AppError::Input(p) => p.render(),
+            AppError::Invalid(v) => AppError::joined(&v).render(),
             other => panic!("{other:?}"),
         }
     }

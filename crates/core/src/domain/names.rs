@@ -3,6 +3,7 @@
 //! and that match differs from the whole value; a value without any allowed character passes.
 //! The patterns are reproduced as Magento ships them, quirks included.
 
+use crate::error::Violation;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -57,35 +58,46 @@ fn first_match_is_whole(re: &Regex, value: &str) -> bool {
 }
 
 /// Magento's Name validator over a person's names: one `<Label> is not valid!` per bad name.
-pub fn name_messages(firstname: &str, lastname: &str, middlename: Option<&str>) -> Vec<String> {
+pub fn name_messages(firstname: &str, lastname: &str, middlename: Option<&str>) -> Vec<Violation> {
     [
-        ("First Name", Some(firstname)),
-        ("Last Name", Some(lastname)),
-        ("Middle Name", middlename),
+        ("firstname", "First Name", Some(firstname)),
+        ("lastname", "Last Name", Some(lastname)),
+        ("middlename", "Middle Name", middlename),
     ]
     .into_iter()
-    .filter(|(_, value)| value.is_some_and(|v| !is_valid_name(v)))
-    .map(|(label, _)| format!("{label} is not valid!"))
+    .filter(|(_, _, value)| value.is_some_and(|v| !is_valid_name(v)))
+    .map(|(field, label, _)| Violation::new(field, format!("{label} is not valid!")))
     .collect()
 }
 
 /// Column limits (varchar 40/50/255), refused with a message rather than failing in the
-/// database: one `"<Label>" cannot be longer than N characters.` per over-long value.
-pub fn length_messages(limits: &[(&str, Option<&str>, usize)]) -> Vec<String> {
+/// database: one `"<Label>" cannot be longer than N characters.` per over-long value, given
+/// as `(field, label, value, limit)`.
+pub fn length_messages(limits: &[(&'static str, &str, Option<&str>, usize)]) -> Vec<Violation> {
     limits
         .iter()
-        .filter(|(_, value, max)| value.is_some_and(|v| v.chars().count() > *max))
-        .map(|(label, _, max)| format!("\"{label}\" cannot be longer than {max} characters."))
+        .filter(|(_, _, value, max)| value.is_some_and(|v| v.chars().count() > *max))
+        .map(|(field, label, _, max)| {
+            Violation::new(
+                field,
+                format!("\"{label}\" cannot be longer than {max} characters."),
+            )
+        })
         .collect()
 }
 
 /// Text the database cannot store: PostgreSQL refuses the NUL character in text. Refused here,
-/// with a message, on both backends.
-pub fn nul_messages(fields: &[(&str, Option<&str>)]) -> Vec<String> {
+/// with a message, on both backends; given as `(field, label, value)`.
+pub fn nul_messages(fields: &[(&'static str, &str, Option<&str>)]) -> Vec<Violation> {
     fields
         .iter()
-        .filter(|(_, value)| value.is_some_and(|v| v.contains('\0')))
-        .map(|(label, _)| format!("\"{label}\" cannot contain the NUL character."))
+        .filter(|(_, _, value)| value.is_some_and(|v| v.contains('\0')))
+        .map(|(field, label, _)| {
+            Violation::new(
+                field,
+                format!("\"{label}\" cannot contain the NUL character."),
+            )
+        })
         .collect()
 }
 

@@ -89,6 +89,7 @@ fn reason(e: &AppError) -> String {
     match e {
         AppError::Input(p) | AppError::AlreadyExists(p) | AppError::NotFound(p) => p.render(),
         AppError::InputErrors(ps) => ps.iter().map(|p| p.render()).collect::<Vec<_>>().join("; "),
+        AppError::Invalid(violations) => AppError::joined(violations).render(),
         other => other.to_string(),
     }
 }

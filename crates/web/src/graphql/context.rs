@@ -38,6 +38,7 @@ pub fn from_app(e: AppError) -> async_graphql::Error {
     match e {
         AppError::AlreadyExists(p) => error("graphql-already-exists", p.render()),
         AppError::Input(p) => input_error(p.render()),
+        AppError::Invalid(violations) => input_error(AppError::joined(&violations).render()),
         AppError::InputErrors(list) => input_error(
             list.iter()
                 .map(customer_core::error::Phrase::render)

@@ -43,6 +43,7 @@ fn error_body(e: &AppError) -> ErrorBody {
         | AppError::NotFound(p)
         | AppError::Unauthorized(p)
         | AppError::Locked(p) => single(p),
+        AppError::Invalid(violations) => single(&AppError::joined(violations)),
         AppError::InputErrors(list) => ErrorBody {
             message: "One or more input exceptions have occurred.".into(),
             errors: Some(
@@ -84,9 +85,10 @@ fn error_body(e: &AppError) -> ErrorBody {
 /// Magento's REST status for each kind of failure.
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
-        AppError::Input(_) | AppError::InputErrors(_) | AppError::AlreadyExists(_) => {
-            StatusCode::BAD_REQUEST
-        }
+        AppError::Input(_)
+        | AppError::InputErrors(_)
+        | AppError::Invalid(_)
+        | AppError::AlreadyExists(_) => StatusCode::BAD_REQUEST,
         AppError::MethodNotSupported(_) => StatusCode::METHOD_NOT_ALLOWED,
         AppError::NotFound(_) | AppError::NoRoute => StatusCode::NOT_FOUND,
         AppError::Unauthorized(_) | AppError::Locked(_) => StatusCode::UNAUTHORIZED,

@@ -131,7 +131,7 @@ pub async fn login_post(
             ))
         }
         Err(e) => {
-            absorb(&mut form, e, "password")?;
+            absorb(&mut form, e, None)?;
             // Sign-in failures are one masked message, shown at the top.
             let mut chrome = Chrome::new(&visit, "Customer Login");
             chrome.errors.append(&mut form.general);
@@ -212,7 +212,7 @@ pub async fn create_post(
     {
         Ok(account) => account,
         Err(e) => {
-            absorb(&mut form, e, "password")?;
+            absorb(&mut form, e, None)?;
             return Ok(create_page(&visit, form));
         }
     };
@@ -324,7 +324,7 @@ pub async fn edit_post(state: web::Data<AppState>, visit: Visit, body: web::Byte
             vec![visit.flash_cookie("account_saved")],
         )),
         Err(e) => {
-            absorb(&mut form, e, "password")?;
+            absorb(&mut form, e, Some("current_password"))?;
             Ok(edit_page(&visit, form))
         }
     }
@@ -379,7 +379,7 @@ pub async fn forgot_password_post(
             Ok(login_page(&visit, Form::default(), Some(chrome)))
         }
         Err(e) => {
-            absorb(&mut form, e, "email")?;
+            absorb(&mut form, e, None)?;
             // The rate-limit message is about the request, not the field.
             if let Some(message) = form.error("email") {
                 form = Form::new(vec![("email".into(), email)]);
@@ -419,7 +419,7 @@ pub async fn create_password(
     };
     if let Err(e) = password::validate_reset_link(&state, id, token.clone()).await {
         let mut ignored = Form::default();
-        absorb(&mut ignored, e, "password")?;
+        absorb(&mut ignored, e, None)?;
         return Ok(expired_link(&visit));
     }
     let form = Form::new(vec![("id".into(), id.to_string()), ("token".into(), token)]);
@@ -471,7 +471,7 @@ pub async fn reset_password_post(
         Err(e) => {
             let key_refused = matches!(&e, customer_core::error::AppError::Input(p)
                 if p.template.contains("password token"));
-            absorb(&mut form, e, "password")?;
+            absorb(&mut form, e, None)?;
             if key_refused {
                 return Ok(expired_link(&visit));
             }
@@ -503,7 +503,7 @@ pub async fn confirm(
         )),
         Err(e) => {
             let mut form = Form::default();
-            absorb(&mut form, e, "password")?;
+            absorb(&mut form, e, None)?;
             let text = form.general.first().cloned().unwrap_or_default();
             Ok(html(
                 &visit,

@@ -275,7 +275,7 @@ pub async fn form_post(state: web::Data<AppState>, visit: Visit, body: web::Byte
             vec![visit.flash_cookie("address_saved")],
         )),
         Err(e) => {
-            absorb(&mut form, e, "street")?;
+            absorb(&mut form, e, None)?;
             Ok(form_page(&visit, &account, form))
         }
     }

@@ -88,20 +88,22 @@ fn posted(visit: &session::Visit, body: &[u8]) -> Result<view::Form, PageError> 
 }
 
 /// Failures a form shows to its user; anything else (database down, a bug) is a page error.
+/// `refusal_field`: where the form shows a refused credential (else at the top).
 fn absorb(
     form: &mut view::Form,
     error: customer_core::error::AppError,
-    password_field: &'static str,
+    refusal_field: Option<&'static str>,
 ) -> Result<(), PageError> {
     use customer_core::error::AppError as E;
     match error {
         E::Input(_)
         | E::InputErrors(_)
+        | E::Invalid(_)
         | E::AlreadyExists(_)
         | E::Unauthorized(_)
         | E::Locked(_)
         | E::NotFound(_) => {
-            form.add_failure(&error, password_field);
+            form.add_failure(&error, refusal_field);
             Ok(())
         }
         other => Err(other.into()),

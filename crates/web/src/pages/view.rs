@@ -9,6 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
+#[cfg(test)]
+use customer_core::error::Violation;
 use customer_core::error::{AppError, Params, Phrase};
 
 /// What the layout shows around every page.
@@ -127,80 +129,70 @@ impl Form {
         self.errors.push((field, message.into()));
     }
 
-    /// Places each message of a failed call next to its field, or at the top.
-    pub fn add_failure(&mut self, error: &AppError, password_field: &'static str) {
-        let phrases: Vec<&Phrase> = match error {
-            AppError::InputErrors(list) => list.iter().collect(),
-            AppError::Input(p) | AppError::AlreadyExists(p) | AppError::Unauthorized(p) => {
-                vec![p]
-            }
-            AppError::Locked(p) | AppError::NotFound(p) => vec![p],
-            _ => {
-                self.general
-                    .push("Something went wrong. Please try again later.".into());
-                return;
-            }
-        };
-        for phrase in phrases {
-            let named = match &phrase.params {
-                Params::Named(map) => map.get("fieldName").and_then(|v| v.as_str()),
-                _ => None,
-            };
-            let rendered = phrase.render();
-            for line in rendered.lines().filter(|l| !l.trim().is_empty()) {
-                match named
-                    .and_then(field_of_name)
-                    .or_else(|| field_of_message(line, password_field))
-                {
-                    Some(field) => self.add_error(field, line),
-                    None => self.general.push(line.to_owned()),
+    /// Places each message of a failed call next to its field, or at the top. Where a message
+    /// goes is read from the error's type, never from its text: a violation names its field,
+    /// a required-field error its `fieldName`, a duplicate is the e-mail's, and a refused
+    /// credential goes to `refusal_field` where the form has one (the current password).
+    pub fn add_failure(&mut self, error: &AppError, refusal_field: Option<&'static str>) {
+        match error {
+            AppError::Invalid(violations) => {
+                for v in violations {
+                    self.place(form_field(v.field), &v.phrase);
                 }
+            }
+            AppError::Input(p) => self.place(named_field(p), p),
+            AppError::InputErrors(list) => {
+                for p in list {
+                    self.place(named_field(p), p);
+                }
+            }
+            AppError::AlreadyExists(p) => self.place(Some("email"), p),
+            AppError::Unauthorized(p) => self.place(refusal_field, p),
+            AppError::Locked(p) | AppError::NotFound(p) => self.place(None, p),
+            _ => self
+                .general
+                .push("Something went wrong. Please try again later.".into()),
+        }
+    }
+
+    fn place(&mut self, field: Option<&'static str>, phrase: &Phrase) {
+        for line in phrase.render().lines().filter(|l| !l.trim().is_empty()) {
+            match field {
+                Some(field) => self.add_error(field, line),
+                None => self.general.push(line.to_owned()),
             }
         }
     }
 }
 
-/// The form field an API field name stands for.
-fn field_of_name(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "firstname" => "firstname",
-        "lastname" => "lastname",
-        "email" => "email",
-        "street" => "street",
-        "city" => "city",
-        "telephone" => "telephone",
-        "postcode" => "postcode",
-        "countryId" => "country_id",
-        "regionId" | "regionCode" | "region" => "region_id",
-        _ => return None,
-    })
+/// The form field of a required-field error's `fieldName`.
+fn named_field(phrase: &Phrase) -> Option<&'static str> {
+    match &phrase.params {
+        Params::Named(map) => map
+            .get("fieldName")
+            .and_then(|v| v.as_str())
+            .and_then(form_field),
+        _ => None,
+    }
 }
 
-/// The form field a Magento message is about, read from the label it names (Magento's own
-/// storefront shows these messages; here they sit next to the field).
-fn field_of_message(message: &str, password_field: &'static str) -> Option<&'static str> {
-    const LABELS: &[(&str, &str)] = &[
-        ("First Name", "firstname"),
-        ("Last Name", "lastname"),
-        ("Middle Name", "firstname"),
-        ("\"Email\"", "email"),
-        ("email address already exists", "email"),
-        ("not a valid email", "email"),
-        ("customer email is missing", "email"),
-        ("Street Address", "street"),
-        ("City", "city"),
-        ("Phone Number", "telephone"),
-        ("Zip/Postal Code", "postcode"),
-        ("State/Province", "region_id"),
-        ("Company", "company"),
-        ("doesn't match this account", "current_password"),
-    ];
-    if let Some((_, field)) = LABELS.iter().find(|(label, _)| message.contains(label)) {
-        return Some(field);
-    }
-    let lower = message.to_ascii_lowercase();
-    (lower.contains("password") && !lower.contains("token") && !lower.contains("reset"))
-        .then_some(password_field)
+/// The form field an API field stands for (`None`: the form has no such field, the message
+/// goes at the top). The forms have no middle name: its messages sit by the first name.
+fn form_field(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "firstname" | "middlename" => "firstname",
+        "lastname" => "lastname",
+        "email" => "email",
+        "password" => "password",
+        "street" => "street",
+        "city" => "city",
+        "company" => "company",
+        "telephone" => "telephone",
+        "postcode" => "postcode",
+        "countryId" | "country_id" => "country_id",
+        "regionId" | "regionCode" | "region" | "region_id" => "region_id",
+        _ => return None,
+    })
 }
 
 /// A template as an HTML response with the page headers and the visit's cookies.
@@ -244,30 +236,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn messages_land_next_to_the_field_they_name() {
+    fn messages_land_next_to_the_field_their_error_names() {
         let mut form = Form::default();
         form.add_failure(
-            &AppError::Input(Phrase::new(
-                "\"First Name\" is a required value.\n\"Email\" is not a valid email address.",
-            )),
-            "password",
+            &AppError::Invalid(vec![
+                Violation::new("firstname", "\"First Name\" is a required value."),
+                Violation::new("email", "\"Email\" is not a valid email address."),
+                Violation::new(
+                    "gender",
+                    "Attribute gender does not contain option with Id 9",
+                ),
+            ]),
+            None,
         );
-        form.add_failure(&AppError::Input(Phrase::required("countryId")), "password");
+        form.add_failure(&AppError::Input(Phrase::required("countryId")), None);
+        form.add_failure(&AppError::duplicate_email(), None);
+        let refused = AppError::Unauthorized(Phrase::new(
+            "The password doesn't match this account. Verify the password and try again.",
+        ));
+        form.add_failure(&refused, Some("current_password"));
         form.add_failure(
-            &AppError::Input(Phrase::new(
+            &AppError::Unauthorized(Phrase::new(
                 "The account sign-in was incorrect or your account is disabled temporarily.",
             )),
-            "password",
+            None,
         );
         assert_eq!(
             form.error("firstname").as_deref(),
             Some("\"First Name\" is a required value.")
         );
-        assert!(form.error("email").is_some());
+        assert_eq!(
+            form.error("email").as_deref(),
+            Some(
+                "\"Email\" is not a valid email address. A customer with the same email address already exists in an associated website."
+            )
+        );
         assert_eq!(
             form.error("country_id").as_deref(),
             Some("\"countryId\" is required. Enter and try again.")
         );
-        assert_eq!(form.general.len(), 1);
+        assert!(form.error("current_password").is_some());
+        // The gender message (no such field on the form) and the sign-in refusal.
+        assert_eq!(form.general.len(), 2);
     }
 }
