@@ -1,6 +1,7 @@
 //! Signing in and out: customer and admin tokens (Magento's CustomerTokenService and
 //! AdminTokenService with RequestThrottler and the account lockout), and per-token revocation.
 
+use super::Account;
 use crate::auth::token;
 use crate::config::Settings;
 use crate::db::customers as queries;
@@ -169,6 +170,29 @@ pub async fn sign_in_customer(
             Err(e) => tracing::warn!("could not rehash an imported password: {}", e.cause_chain()),
         }
     }
+    Ok(token)
+}
+
+/// A token for an account just created with its password (the storefront's sign-up signs the
+/// shopper in, as Magento's `customer/account/createPost` does): the password was checked by
+/// the policy moments ago, so it is not verified a second time. An account that still needs
+/// its e-mail confirmed gets none.
+pub async fn token_for_new_account(
+    state: &AppState,
+    account: &Account,
+) -> Result<String, AppError> {
+    if state.settings.confirmation_required && account.customer.confirmation.is_some() {
+        return Err(AppError::Unauthorized(Phrase::new(
+            "This account isn't confirmed. Verify and try again.",
+        )));
+    }
+    let token = complete_sign_in(
+        state,
+        account.customer.email.clone(),
+        SignedIn::Customer(account.customer.entity_id),
+    )
+    .await?;
+    telemetry::token_issued(Principal::Customer);
     Ok(token)
 }
 

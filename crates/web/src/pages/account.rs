@@ -204,7 +204,7 @@ pub async fn create_post(
         &state,
         &Caller::Guest,
         customer,
-        Some(password.clone()),
+        Some(password),
         None,
         None,
     )
@@ -228,13 +228,7 @@ pub async fn create_post(
             },
         ));
     }
-    let token = sign_in::sign_in_customer(
-        &state,
-        account.customer.website_id,
-        account.customer.email.clone(),
-        password,
-    )
-    .await?;
+    let token = sign_in::token_for_new_account(&state, &account).await?;
     Ok(redirect_with(
         &visit,
         &visit.url("/customer/account/"),
