@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::auth::acl::MANAGE;
 use crate::auth::token::{self, TokenHash};
 use crate::db::customers::{
-    self as queries, Account, CreateError, CustomerChanges, InitialSecrets,
+    self as queries, Account, CreateError, CustomerChanges, InitialSecrets, NewAccount,
 };
 use crate::db::{self};
 use crate::domain::customer::CustomerInput;
@@ -124,25 +124,17 @@ pub async fn create_account(
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
                 let placement = placement.settle(conn)?;
-                let id = queries::create_with_addresses(
-                    conn,
-                    &attributes,
-                    &placement,
-                    &secrets,
-                    &addresses,
-                    now,
-                )
-                .map_err(|e| match e {
+                let new = NewAccount {
+                    customer: &attributes,
+                    placement: &placement,
+                    secrets: &secrets,
+                    addresses: &addresses,
+                    created_at,
+                };
+                let id = queries::create_with_addresses(conn, &new, now).map_err(|e| match e {
                     CreateError::DuplicateEmail => AppError::duplicate_email(),
                     CreateError::Database(e) => AppError::from(e),
                 })?;
-                if created_at.is_some() {
-                    let kept = CustomerChanges {
-                        created_at,
-                        ..CustomerChanges::default()
-                    };
-                    queries::update(conn, id, &kept)?;
-                }
                 queries::load(conn, id)?.ok_or_else(|| {
                     AppError::internal(format!("customer {id} vanished after insert"))
                 })

@@ -92,6 +92,18 @@ pub struct InitialSecrets {
     pub confirmation_hash: Option<String>,
 }
 
+/// Everything a new account is written with, in one INSERT (and one per address): valid
+/// attributes, where it lives, its secrets, and for an account carried over from Magento its
+/// original creation time.
+pub struct NewAccount<'a> {
+    pub customer: &'a ValidCustomer,
+    pub placement: &'a AccountPlacement,
+    pub secrets: &'a InitialSecrets,
+    pub addresses: &'a [ValidAddress],
+    /// `None`: now.
+    pub created_at: Option<NaiveDateTime>,
+}
+
 /// Why a create failed in the database.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -132,12 +144,16 @@ pub fn find_id_by_email(
 /// The unique index decides races: the loser gets `DuplicateEmail`, never a half-written row.
 pub fn create_with_addresses(
     conn: &mut DbConnection,
-    customer: &ValidCustomer,
-    placement: &AccountPlacement,
-    secrets: &InitialSecrets,
-    addresses: &[ValidAddress],
+    account: &NewAccount<'_>,
     now: NaiveDateTime,
 ) -> Result<i32, CreateError> {
+    let NewAccount {
+        customer,
+        placement,
+        secrets,
+        addresses,
+        created_at,
+    } = account;
     let normalized = customer.email.normalized();
     let result = conn.transaction::<i32, DieselError, _>(|conn| {
         let id: i32 = diesel::insert_into(customers::table)
@@ -148,7 +164,7 @@ pub fn create_with_addresses(
                 group_id: placement.group_id,
                 store_id: placement.store_id,
                 created_in: &placement.created_in,
-                created_at: now,
+                created_at: created_at.unwrap_or(now),
                 updated_at: now,
                 is_active: true,
                 disable_auto_group_change: customer.disable_auto_group_change,
@@ -168,7 +184,7 @@ pub fn create_with_addresses(
             .returning(customers::entity_id)
             .get_result(conn)?;
         let (mut billing, mut shipping) = (None, None);
-        for address in addresses {
+        for address in addresses.iter() {
             // One statement per row: batch inserts are not available through MultiConnection.
             let address_id = super::addresses::insert(conn, id, address, now)?;
             // As in Magento, the last address flagged as default becomes the default.
