@@ -6,7 +6,7 @@ use crate::auth::token::{self, TokenHash};
 use crate::db::customers::{self as queries, CustomerChanges, CustomerRow};
 use crate::db::{self, DbConnection, password_resets, tokens as token_queries};
 use crate::domain::email::normalize;
-use crate::error::{AppError, Phrase};
+use crate::error::{AppError, Phrase, Violation};
 use crate::mail::templates::{self, Recipient};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
@@ -158,10 +158,15 @@ pub async fn upgrade_legacy_hash(
 
 pub const RESET_TEMPLATES: [&str; 2] = ["email_reminder", "email_reset"];
 
+/// The field of a refused reset link (the key in the link, not a form field): a page knows
+/// from it that the link is spent, whatever the wording.
+pub const RESET_TOKEN: &str = "reset_token";
+
 pub fn mismatched() -> AppError {
-    AppError::Input(Phrase::new(
+    AppError::Invalid(vec![Violation::new(
+        RESET_TOKEN,
         "The password token is mismatched. Reset and try again.",
-    ))
+    )])
 }
 
 /// Checks a presented reset key against the stored hash and its age (Magento: expired when
@@ -181,9 +186,10 @@ pub fn check_reset_key(
     }
     let age = now - issued;
     if age < chrono::TimeDelta::zero() || age.num_hours() >= lifetime_hours {
-        return Err(AppError::Input(Phrase::new(
+        return Err(AppError::Invalid(vec![Violation::new(
+            RESET_TOKEN,
             "The password token is expired. Reset and try again.",
-        )));
+        )]));
     }
     Ok(())
 }

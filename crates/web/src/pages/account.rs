@@ -463,8 +463,8 @@ pub async fn reset_password_post(
             vec![visit.flash_cookie("password_reset")],
         )),
         Err(e) => {
-            let key_refused = matches!(&e, customer_core::error::AppError::Input(p)
-                if p.template.contains("password token"));
+            let key_refused = matches!(&e, customer_core::error::AppError::Invalid(v)
+                if v.iter().any(|v| v.field == password::RESET_TOKEN));
             absorb(&mut form, e, None)?;
             if key_refused {
                 return Ok(expired_link(&visit));
