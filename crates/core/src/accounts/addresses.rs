@@ -29,6 +29,20 @@ pub enum AddressAccess {
     IsDefault(&'static str),
 }
 
+/// A change to one of the customer's own addresses that did not happen: refused for that
+/// address (each door words it its own way), or failed like any use case.
+#[derive(Debug)]
+pub enum AddressError {
+    Refused(AddressAccess),
+    Failed(AppError),
+}
+
+impl From<AppError> for AddressError {
+    fn from(e: AppError) -> Self {
+        Self::Failed(e)
+    }
+}
+
 /// The customer's own address with this id.
 fn owned_address(
     conn: &mut DbConnection,
@@ -168,9 +182,9 @@ pub async fn update_own_address(
     customer_id: i32,
     address_id: i32,
     given: AddressInput,
-) -> Result<Result<AddressOf, AddressAccess>, AppError> {
+) -> Result<AddressOf, AddressError> {
     let now = db::now_seconds();
-    state
+    let outcome = state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
@@ -185,7 +199,8 @@ pub async fn update_own_address(
                 Ok(AddressOf::in_account(account, address_id).ok_or(AddressAccess::Missing))
             })
         })
-        .await
+        .await?;
+    outcome.map_err(AddressError::Refused)
 }
 
 /// Deletes one of the customer's own addresses; a default one is refused (Magento's GraphQL).
@@ -193,8 +208,8 @@ pub async fn delete_own_address(
     state: &AppState,
     customer_id: i32,
     address_id: i32,
-) -> Result<Result<(), AddressAccess>, AppError> {
-    state
+) -> Result<(), AddressError> {
+    let outcome = state
         .db
         .run(move |conn| {
             db::write_transaction(conn, |conn| {
@@ -214,7 +229,8 @@ pub async fn delete_own_address(
                 Ok(Ok(()))
             })
         })
-        .await
+        .await?;
+    outcome.map_err(AddressError::Refused)
 }
 
 /// The back office's `DELETE /V1/addresses/:id`: no default-address protection, as in

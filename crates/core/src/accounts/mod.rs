@@ -28,7 +28,7 @@ pub use crate::db::customers::{Account, CustomerRow};
 pub use crate::db::groups::GroupRow;
 pub use crate::db::scopes::{ADMIN_STORE_ID, Scopes};
 pub use crate::db::tokens::CustomerTokenOwner;
-pub use addresses::{AddressAccess, AddressOf};
+pub use addresses::{AddressAccess, AddressError, AddressOf};
 pub use profile::SaveMode;
 
 /// A customer or address id as a request gave it, and as the database can hold it (`None`

@@ -98,6 +98,18 @@ pub fn website_of(r: &RequestContext) -> i32 {
     r.store.account_website(&r.state.scopes)
 }
 
+/// A failed change to the customer's own address: `refused` words the refusal as the
+/// mutation's version of Magento does, anything else as every error.
+pub fn address_error(
+    e: customer_core::accounts::AddressError,
+    refused: impl FnOnce(AddressAccess) -> async_graphql::Error,
+) -> async_graphql::Error {
+    match e {
+        customer_core::accounts::AddressError::Refused(access) => refused(access),
+        customer_core::accounts::AddressError::Failed(e) => from_app(e),
+    }
+}
+
 /// Magento's messages for an address the customer cannot touch.
 pub fn address_access(e: AddressAccess, address_id: i32) -> async_graphql::Error {
     match e {

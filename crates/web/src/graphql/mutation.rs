@@ -2,8 +2,8 @@
 //! `accounts` function and renders the result.
 
 use super::context::{
-    GqlResult, RequestContext, address_access, address_access_v2, check_gender, check_required,
-    customer_of, error, from_app, input_error, request, throttle, website_of,
+    GqlResult, RequestContext, address_access, address_access_v2, address_error, check_gender,
+    check_required, customer_of, error, from_app, input_error, request, throttle, website_of,
 };
 use super::types::*;
 use async_graphql::{Context, Object};
@@ -84,8 +84,7 @@ async fn change_address(
     check_region(input)?;
     let saved = addresses::update_own_address(&r.state, customer_id, address_id, input.to_domain())
         .await
-        .map_err(from_app)?
-        .map_err(refused)?;
+        .map_err(|e| address_error(e, refused))?;
     Ok(Some(CustomerAddress::from_row(
         &saved.address,
         &saved.customer,
@@ -295,8 +294,7 @@ impl MutationRoot {
         let owner = customer_of(ctx)?;
         addresses::delete_own_address(&request(ctx).state, owner.customer_id, id)
             .await
-            .map_err(from_app)?
-            .map_err(|access| address_access(access, id))?;
+            .map_err(|e| address_error(e, |access| address_access(access, id)))?;
         Ok(Some(true))
     }
 
@@ -470,8 +468,7 @@ impl MutationRoot {
         let id = address_id_of_uid(&uid)?;
         addresses::delete_own_address(&request(ctx).state, owner.customer_id, id)
             .await
-            .map_err(from_app)?
-            .map_err(address_access_v2)?;
+            .map_err(|e| address_error(e, address_access_v2))?;
         Ok(Some(true))
     }
 

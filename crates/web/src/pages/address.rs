@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use customer_core::accounts::{Account, AddressRow};
-use customer_core::accounts::{AddressAccess, addresses};
+use customer_core::accounts::{AddressAccess, AddressError, addresses};
 use customer_core::directory::{self, Country, Region};
 use customer_core::domain::address::{AddressInput, AddressRegion, RegionInput};
 use customer_core::state::AppState;
@@ -262,9 +262,9 @@ pub async fn form_post(state: web::Data<AppState>, visit: Visit, body: web::Byte
         Some(id) => {
             let id = id.parse::<i32>().map_err(|_| PageError::NotFound)?;
             match addresses::update_own_address(&state, customer_id, id, given).await {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(_)) => return Err(PageError::NotFound),
-                Err(e) => Err(e),
+                Ok(_) => Ok(()),
+                Err(AddressError::Refused(_)) => return Err(PageError::NotFound),
+                Err(AddressError::Failed(e)) => Err(e),
             }
         }
     };
@@ -290,18 +290,21 @@ pub async fn delete(state: web::Data<AppState>, visit: Visit, body: web::Bytes) 
         .value("id")
         .parse::<i32>()
         .map_err(|_| PageError::NotFound)?;
-    match addresses::delete_own_address(&state, account.customer.entity_id, id).await? {
+    match addresses::delete_own_address(&state, account.customer.entity_id, id).await {
         Ok(()) => Ok(redirect_with(
             &visit,
             &visit.url("/customer/address/"),
             vec![visit.flash_cookie("address_deleted")],
         )),
-        Err(AddressAccess::IsDefault(kind)) => {
+        Err(AddressError::Failed(e)) => Err(e.into()),
+        Err(AddressError::Refused(AddressAccess::IsDefault(kind))) => {
             let chrome = Chrome::new(&visit, "Address Book").with_error(format!(
                 "Customer Address {id} is set as default {kind} address and can not be deleted"
             ));
             Ok(book_page(&visit, &account, chrome, StatusCode::BAD_REQUEST))
         }
-        Err(AddressAccess::Missing | AddressAccess::NotOwned) => Err(PageError::NotFound),
+        Err(AddressError::Refused(AddressAccess::Missing | AddressAccess::NotOwned)) => {
+            Err(PageError::NotFound)
+        }
     }
 }
