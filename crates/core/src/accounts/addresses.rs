@@ -162,16 +162,13 @@ pub async fn add_own_address(
     let max_addresses = state.settings.max_addresses_per_customer;
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                queries::lock_customer(conn, customer_id)?;
-                let id = add_address(conn, customer_id, &given, max_addresses, now)?;
-                let account = queries::load(conn, customer_id)?
-                    .ok_or_else(|| no_such_customer(customer_id))?;
-                AddressOf::in_account(account, id).ok_or_else(|| {
-                    AppError::internal(format!("address {id} vanished after insert"))
-                })
-            })
+        .write(move |conn| {
+            queries::lock_customer(conn, customer_id)?;
+            let id = add_address(conn, customer_id, &given, max_addresses, now)?;
+            let account =
+                queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+            AddressOf::in_account(account, id)
+                .ok_or_else(|| AppError::internal(format!("address {id} vanished after insert")))
         })
         .await
 }
@@ -186,18 +183,16 @@ pub async fn update_own_address(
     let now = db::now_seconds();
     let outcome = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                queries::lock_customer(conn, customer_id)?;
-                let stored = match owned_address(conn, customer_id, address_id)? {
-                    Ok(stored) => stored,
-                    Err(access) => return Ok(Err(access)),
-                };
-                update_address(conn, customer_id, &stored, &given, now)?;
-                let account = queries::load(conn, customer_id)?
-                    .ok_or_else(|| no_such_customer(customer_id))?;
-                Ok(AddressOf::in_account(account, address_id).ok_or(AddressAccess::Missing))
-            })
+        .write(move |conn| {
+            queries::lock_customer(conn, customer_id)?;
+            let stored = match owned_address(conn, customer_id, address_id)? {
+                Ok(stored) => stored,
+                Err(access) => return Ok(Err(access)),
+            };
+            update_address(conn, customer_id, &stored, &given, now)?;
+            let account =
+                queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+            Ok(AddressOf::in_account(account, address_id).ok_or(AddressAccess::Missing))
         })
         .await?;
     outcome.map_err(AddressError::Refused)
@@ -211,23 +206,21 @@ pub async fn delete_own_address(
 ) -> Result<(), AddressError> {
     let outcome = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                queries::lock_customer(conn, customer_id)?;
-                if let Err(access) = owned_address(conn, customer_id, address_id)? {
-                    return Ok(Err(access));
-                }
-                let customer = queries::find(conn, customer_id)?
-                    .ok_or_else(|| no_such_customer(customer_id))?;
-                if customer.default_billing == Some(address_id) {
-                    return Ok(Err(AddressAccess::IsDefault("billing")));
-                }
-                if customer.default_shipping == Some(address_id) {
-                    return Ok(Err(AddressAccess::IsDefault("shipping")));
-                }
-                address_queries::delete(conn, &[address_id])?;
-                Ok(Ok(()))
-            })
+        .write(move |conn| {
+            queries::lock_customer(conn, customer_id)?;
+            if let Err(access) = owned_address(conn, customer_id, address_id)? {
+                return Ok(Err(access));
+            }
+            let customer =
+                queries::find(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))?;
+            if customer.default_billing == Some(address_id) {
+                return Ok(Err(AddressAccess::IsDefault("billing")));
+            }
+            if customer.default_shipping == Some(address_id) {
+                return Ok(Err(AddressAccess::IsDefault("shipping")));
+            }
+            address_queries::delete(conn, &[address_id])?;
+            Ok(Ok(()))
         })
         .await?;
     outcome.map_err(AddressError::Refused)
@@ -239,27 +232,25 @@ pub async fn delete_own_address(
 pub async fn delete_address(state: &AppState, address_id: i32) -> Result<bool, AppError> {
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let Some(address) = address_queries::find(conn, address_id)? else {
-                    return Ok::<_, AppError>(false);
-                };
-                queries::lock_customer(conn, address.customer_id)?;
-                if let Some(c) = queries::find(conn, address.customer_id)? {
-                    let clear = |d: Option<i32>| (d == Some(address_id)).then_some(None);
-                    queries::update(
-                        conn,
-                        c.entity_id,
-                        &CustomerChanges {
-                            default_billing: clear(c.default_billing),
-                            default_shipping: clear(c.default_shipping),
-                            ..CustomerChanges::default()
-                        },
-                    )?;
-                }
-                address_queries::delete(conn, &[address_id])?;
-                Ok(true)
-            })
+        .write(move |conn| {
+            let Some(address) = address_queries::find(conn, address_id)? else {
+                return Ok::<_, AppError>(false);
+            };
+            queries::lock_customer(conn, address.customer_id)?;
+            if let Some(c) = queries::find(conn, address.customer_id)? {
+                let clear = |d: Option<i32>| (d == Some(address_id)).then_some(None);
+                queries::update(
+                    conn,
+                    c.entity_id,
+                    &CustomerChanges {
+                        default_billing: clear(c.default_billing),
+                        default_shipping: clear(c.default_shipping),
+                        ..CustomerChanges::default()
+                    },
+                )?;
+            }
+            address_queries::delete(conn, &[address_id])?;
+            Ok(true)
         })
         .await
 }

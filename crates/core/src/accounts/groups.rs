@@ -3,9 +3,9 @@
 //! their checks in Magento's order and their messages.
 
 use super::EntityId;
+use crate::db::DbConnection;
 use crate::db::groups::{self as queries, CUSTOMER_TAX_CLASS, GroupRow, GroupWriteError};
 use crate::db::search;
-use crate::db::{self, DbConnection};
 use crate::domain::group::{DEFAULT_TAX_CLASS_ID, GroupCode, GroupInput, NOT_LOGGED_IN_ID};
 use crate::domain::search::SearchCriteria;
 use crate::error::{AppError, Phrase};
@@ -81,30 +81,27 @@ pub async fn save_group(state: &AppState, input: GroupInput) -> Result<GroupRow,
     let code = GroupCode::parse(input.code.as_deref())?;
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let id = match input.id {
-                    Some(given) => {
-                        let tax_class =
-                            verify_tax_class(conn, input.tax_class_id, input.tax_class_id)?;
-                        let group = retrieve(conn, EntityId::new(given))?;
-                        refuse_taken_code(conn, &code, Some(group.id))?;
-                        queries::update(conn, group.id, code.as_str(), tax_class)
-                            .map_err(already_exists)?;
-                        group.id
-                    }
-                    None => {
-                        let wanted = input
-                            .tax_class_id
-                            .filter(|&c| c != 0)
-                            .unwrap_or(DEFAULT_TAX_CLASS_ID);
-                        let tax_class = verify_tax_class(conn, Some(wanted), input.tax_class_id)?;
-                        refuse_taken_code(conn, &code, None)?;
-                        queries::insert(conn, code.as_str(), tax_class).map_err(already_exists)?
-                    }
-                };
-                queries::find(conn, id)?.ok_or_else(|| no_such_group(id))
-            })
+        .write(move |conn| {
+            let id = match input.id {
+                Some(given) => {
+                    let tax_class = verify_tax_class(conn, input.tax_class_id, input.tax_class_id)?;
+                    let group = retrieve(conn, EntityId::new(given))?;
+                    refuse_taken_code(conn, &code, Some(group.id))?;
+                    queries::update(conn, group.id, code.as_str(), tax_class)
+                        .map_err(already_exists)?;
+                    group.id
+                }
+                None => {
+                    let wanted = input
+                        .tax_class_id
+                        .filter(|&c| c != 0)
+                        .unwrap_or(DEFAULT_TAX_CLASS_ID);
+                    let tax_class = verify_tax_class(conn, Some(wanted), input.tax_class_id)?;
+                    refuse_taken_code(conn, &code, None)?;
+                    queries::insert(conn, code.as_str(), tax_class).map_err(already_exists)?
+                }
+            };
+            queries::find(conn, id)?.ok_or_else(|| no_such_group(id))
         })
         .await
 }
@@ -114,18 +111,15 @@ pub async fn save_group(state: &AppState, input: GroupInput) -> Result<GroupRow,
 pub async fn delete_group(state: &AppState, id: EntityId) -> Result<(), AppError> {
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let group = retrieve(conn, id)?;
-                queries::lock(conn, group.id)?;
-                if group.id <= NOT_LOGGED_IN_ID
-                    || queries::default_group_ids(conn)?.contains(&group.id)
-                {
-                    return Err(AppError::Input(Phrase::new("Cannot delete group.")));
-                }
-                queries::delete_moving_customers(conn, group.id)?;
-                Ok(())
-            })
+        .write(move |conn| {
+            let group = retrieve(conn, id)?;
+            queries::lock(conn, group.id)?;
+            if group.id <= NOT_LOGGED_IN_ID || queries::default_group_ids(conn)?.contains(&group.id)
+            {
+                return Err(AppError::Input(Phrase::new("Cannot delete group.")));
+            }
+            queries::delete_moving_customers(conn, group.id)?;
+            Ok(())
         })
         .await
 }
@@ -160,12 +154,10 @@ pub async fn default_group(
 pub async fn set_default_group(state: &AppState, id: EntityId) -> Result<i32, AppError> {
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let group = retrieve(conn, id)?;
-                queries::set_default_group_id(conn, group.id)?;
-                Ok(group.id)
-            })
+        .write(move |conn| {
+            let group = retrieve(conn, id)?;
+            queries::set_default_group_id(conn, group.id)?;
+            Ok(group.id)
         })
         .await
 }

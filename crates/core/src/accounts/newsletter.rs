@@ -56,29 +56,27 @@ pub async fn subscribe_email(
     let normalized = normalize(&email);
     let recorded = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                if newsletter::is_subscribed(conn, &normalized, website_id)? {
-                    return Ok::<_, AppError>(None);
+        .write(move |conn| {
+            if newsletter::is_subscribed(conn, &normalized, website_id)? {
+                return Ok::<_, AppError>(None);
+            }
+            match own {
+                Some(id) => {
+                    newsletter::subscribe_customer(conn, id)?;
+                    Ok(Some(true))
                 }
-                match own {
-                    Some(id) => {
-                        newsletter::subscribe_customer(conn, id)?;
-                        Ok(Some(true))
-                    }
-                    None => Ok(Some(newsletter::subscribe_guest(
-                        conn,
-                        &newsletter::NewSubscriber {
-                            website_id,
-                            store_id,
-                            email: &email,
-                            email_normalized: &normalized,
-                            status: newsletter::SUBSCRIBED,
-                            created_at: db::now_seconds(),
-                        },
-                    )?)),
-                }
-            })
+                None => Ok(Some(newsletter::subscribe_guest(
+                    conn,
+                    &newsletter::NewSubscriber {
+                        website_id,
+                        store_id,
+                        email: &email,
+                        email_normalized: &normalized,
+                        status: newsletter::SUBSCRIBED,
+                        created_at: db::now_seconds(),
+                    },
+                )?)),
+            }
         })
         .await?;
     match recorded {

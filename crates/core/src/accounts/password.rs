@@ -83,11 +83,9 @@ pub async fn change_password(
     let hash = new_password_hash(state, &new, &customer.email).await?;
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                set_password(conn, customer_id, keep, hash)?;
-                Ok::<_, AppError>(())
-            })
+        .write(move |conn| {
+            set_password(conn, customer_id, keep, hash)?;
+            Ok::<_, AppError>(())
         })
         .await?;
     // Magento tells the owner that the password changed; a failed mail is only logged.
@@ -209,22 +207,20 @@ pub async fn request_password_reset(
     let key_for_limit = normalized.clone();
     let limited = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let now = db::now();
-                let limited = password_resets::is_limited(
-                    conn,
-                    &key_for_limit,
-                    &ip,
-                    now,
-                    settings.reset_max_requests_per_hour,
-                    db::chrono_duration(settings.reset_min_interval),
-                )?;
-                if !limited {
-                    password_resets::record(conn, &key_for_limit, &ip, now)?;
-                }
-                Ok::<_, AppError>(limited)
-            })
+        .write(move |conn| {
+            let now = db::now();
+            let limited = password_resets::is_limited(
+                conn,
+                &key_for_limit,
+                &ip,
+                now,
+                settings.reset_max_requests_per_hour,
+                db::chrono_duration(settings.reset_min_interval),
+            )?;
+            if !limited {
+                password_resets::record(conn, &key_for_limit, &ip, now)?;
+            }
+            Ok::<_, AppError>(limited)
         })
         .await?;
     if limited {
@@ -356,23 +352,21 @@ async fn reset_for(
     let presented_hash = TokenHash::of(&reset_token);
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                // Single use: the key must still be the stored one inside the transaction.
-                let still_valid = queries::find(conn, customer_id)?
-                    .is_some_and(|c| c.rp_token_hash.as_deref() == Some(presented_hash.as_str()));
-                if !still_valid {
-                    return Err(mismatched());
-                }
-                let now = db::now();
-                queries::update(
-                    conn,
-                    customer_id,
-                    &CustomerChanges::password(hash, now).unlocked(),
-                )?;
-                token_queries::revoke_all_of_customer(conn, customer_id, None, now)?;
-                Ok(())
-            })
+        .write(move |conn| {
+            // Single use: the key must still be the stored one inside the transaction.
+            let still_valid = queries::find(conn, customer_id)?
+                .is_some_and(|c| c.rp_token_hash.as_deref() == Some(presented_hash.as_str()));
+            if !still_valid {
+                return Err(mismatched());
+            }
+            let now = db::now();
+            queries::update(
+                conn,
+                customer_id,
+                &CustomerChanges::password(hash, now).unlocked(),
+            )?;
+            token_queries::revoke_all_of_customer(conn, customer_id, None, now)?;
+            Ok(())
         })
         .await?;
     Ok(())

@@ -260,43 +260,40 @@ async fn save_account_with(
     let now = db::now_seconds();
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                // Read and written under the customer's row lock: concurrent saves apply one
-                // after the other, never merged.
-                if !queries::lock_customer(conn, id)? {
-                    return Err(no_such_customer(customer_id.given));
+        .write(move |conn| {
+            // Read and written under the customer's row lock: concurrent saves apply one
+            // after the other, never merged.
+            if !queries::lock_customer(conn, id)? {
+                return Err(no_such_customer(customer_id.given));
+            }
+            let customer = match mode {
+                SaveMode::AsSent => given,
+                SaveMode::Partial | SaveMode::PartialWithPlacement => {
+                    let stored = queries::find(conn, id)?
+                        .ok_or_else(|| no_such_customer(customer_id.given))?;
+                    given.overlaid_on(stored.as_input())
                 }
-                let customer = match mode {
-                    SaveMode::AsSent => given,
-                    SaveMode::Partial | SaveMode::PartialWithPlacement => {
-                        let stored = queries::find(conn, id)?
-                            .ok_or_else(|| no_such_customer(customer_id.given))?;
-                        given.overlaid_on(stored.as_input())
-                    }
-                };
-                let attributes = customer.validate_attributes(today)?;
-                let scope = match mode {
-                    SaveMode::PartialWithPlacement => {
-                        let placement = resolve_placement(&scopes, &customer)?.settle(conn)?;
-                        Some(ScopeChange {
-                            website_id: placement.website_id,
-                            store_id: placement.store_id,
-                            group_id: placement.group_id,
-                        })
-                    }
-                    SaveMode::AsSent | SaveMode::Partial => None,
-                };
-                let saved =
-                    save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)?;
-                match extra {
-                    None => Ok(saved),
-                    Some(extra) => {
-                        queries::update(conn, id, &extra)?;
-                        queries::load(conn, id)?.ok_or_else(|| no_such_customer(customer_id.given))
-                    }
+            };
+            let attributes = customer.validate_attributes(today)?;
+            let scope = match mode {
+                SaveMode::PartialWithPlacement => {
+                    let placement = resolve_placement(&scopes, &customer)?.settle(conn)?;
+                    Some(ScopeChange {
+                        website_id: placement.website_id,
+                        store_id: placement.store_id,
+                        group_id: placement.group_id,
+                    })
                 }
-            })
+                SaveMode::AsSent | SaveMode::Partial => None,
+            };
+            let saved = save_customer(conn, id, &customer, &attributes, scope, max_addresses, now)?;
+            match extra {
+                None => Ok(saved),
+                Some(extra) => {
+                    queries::update(conn, id, &extra)?;
+                    queries::load(conn, id)?.ok_or_else(|| no_such_customer(customer_id.given))
+                }
+            }
         })
         .await
 }
@@ -329,23 +326,21 @@ pub async fn edit_own_account(
     let now = db::now_seconds();
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                queries::lock_customer(conn, customer_id)?;
-                save_customer(
-                    conn,
-                    customer_id,
-                    &given,
-                    &attributes,
-                    None,
-                    max_addresses,
-                    now,
-                )?;
-                if let Some(hash) = hash {
-                    super::password::set_password(conn, customer_id, keep, hash)?;
-                }
-                queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
-            })
+        .write(move |conn| {
+            queries::lock_customer(conn, customer_id)?;
+            save_customer(
+                conn,
+                customer_id,
+                &given,
+                &attributes,
+                None,
+                max_addresses,
+                now,
+            )?;
+            if let Some(hash) = hash {
+                super::password::set_password(conn, customer_id, keep, hash)?;
+            }
+            queries::load(conn, customer_id)?.ok_or_else(|| no_such_customer(customer_id))
         })
         .await
 }

@@ -121,24 +121,21 @@ pub async fn create_account(
     let now = db::now_seconds();
     let account = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let placement = placement.settle(conn)?;
-                let new = NewAccount {
-                    customer: &attributes,
-                    placement: &placement,
-                    secrets: &secrets,
-                    addresses: &addresses,
-                    created_at,
-                };
-                let id = queries::create_with_addresses(conn, &new, now).map_err(|e| match e {
-                    CreateError::DuplicateEmail => AppError::duplicate_email(),
-                    CreateError::Database(e) => AppError::from(e),
-                })?;
-                queries::load(conn, id)?.ok_or_else(|| {
-                    AppError::internal(format!("customer {id} vanished after insert"))
-                })
-            })
+        .write(move |conn| {
+            let placement = placement.settle(conn)?;
+            let new = NewAccount {
+                customer: &attributes,
+                placement: &placement,
+                secrets: &secrets,
+                addresses: &addresses,
+                created_at,
+            };
+            let id = queries::create_with_addresses(conn, &new, now).map_err(|e| match e {
+                CreateError::DuplicateEmail => AppError::duplicate_email(),
+                CreateError::Database(e) => AppError::from(e),
+            })?;
+            queries::load(conn, id)?
+                .ok_or_else(|| AppError::internal(format!("customer {id} vanished after insert")))
         })
         .await?;
     // Mail failures never fail the sign-up (Magento ignores them too); they are logged.
@@ -193,24 +190,21 @@ fn confirmation_matches(stored: Option<&str>, key: &str) -> bool {
 async fn confirm(state: &AppState, customer_id: i32, key: String) -> Result<Account, AppError> {
     state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let current =
-                    queries::find(conn, customer_id)?.ok_or_else(invalid_confirmation_key)?;
-                if !confirmation_matches(current.confirmation.as_deref(), &key) {
-                    return Err(invalid_confirmation_key());
-                }
-                queries::update(
-                    conn,
-                    customer_id,
-                    &CustomerChanges {
-                        confirmation: Some(None),
-                        updated_at: Some(db::now_seconds()),
-                        ..CustomerChanges::default()
-                    },
-                )?;
-                queries::load(conn, customer_id)?.ok_or_else(invalid_confirmation_key)
-            })
+        .write(move |conn| {
+            let current = queries::find(conn, customer_id)?.ok_or_else(invalid_confirmation_key)?;
+            if !confirmation_matches(current.confirmation.as_deref(), &key) {
+                return Err(invalid_confirmation_key());
+            }
+            queries::update(
+                conn,
+                customer_id,
+                &CustomerChanges {
+                    confirmation: Some(None),
+                    updated_at: Some(db::now_seconds()),
+                    ..CustomerChanges::default()
+                },
+            )?;
+            queries::load(conn, customer_id)?.ok_or_else(invalid_confirmation_key)
         })
         .await
 }
@@ -296,23 +290,21 @@ pub async fn resend_confirmation(
     let normalized = normalize(&email);
     let customer = state
         .db
-        .run(move |conn| {
-            db::write_transaction(conn, |conn| {
-                let Some(customer) = queries::find_by_email(conn, &normalized, website_id)? else {
-                    return Ok::<_, AppError>(None);
-                };
-                if customer.confirmation.is_some() {
-                    queries::update(
-                        conn,
-                        customer.entity_id,
-                        &CustomerChanges {
-                            confirmation: Some(Some(key_hash.into_string())),
-                            ..CustomerChanges::default()
-                        },
-                    )?;
-                }
-                Ok(Some(customer))
-            })
+        .write(move |conn| {
+            let Some(customer) = queries::find_by_email(conn, &normalized, website_id)? else {
+                return Ok::<_, AppError>(None);
+            };
+            if customer.confirmation.is_some() {
+                queries::update(
+                    conn,
+                    customer.entity_id,
+                    &CustomerChanges {
+                        confirmation: Some(Some(key_hash.into_string())),
+                        ..CustomerChanges::default()
+                    },
+                )?;
+            }
+            Ok(Some(customer))
         })
         .await?
         .ok_or_else(|| AppError::NotFound(Phrase::no_such_email(&email, website_id)))?;

@@ -425,6 +425,16 @@ impl Db {
         &self.pool
     }
 
+    /// `run` inside one write transaction (`write_transaction`: SQLite's `BEGIN IMMEDIATE`),
+    /// the shape of every use case that changes data: all of it or nothing.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
+    }
+
     /// Runs `f` with a pooled connection on the blocking pool. A checkout timeout is a 503.
     ///
     /// A connection that died while pooled (the database restarted, a network blip) is found
