@@ -255,3 +255,77 @@ fn the_check_catches_diesel_outside_the_database_layer() {
         "{bad:?}"
     );
 }
+
+/// Pairs of files of one folder that import each other (`super::x` from a sibling, or the
+/// sibling's full `crate::...::x` path): a loop one reader must hold in mind at once.
+fn sibling_loops(files: &[(String, String)]) -> Vec<String> {
+    // (folder, module name) -> its text; `x/mod.rs` is module `x` of the folder above.
+    let mut modules: BTreeMap<(String, String), &str> = BTreeMap::new();
+    for (path, text) in files {
+        let relative = path.splitn(4, '/').nth(3).unwrap_or(path);
+        let (folder, file) = relative.rsplit_once('/').unwrap_or(("", relative));
+        let (folder, name) = match file {
+            "mod.rs" => match folder.rsplit_once('/') {
+                Some((up, dir)) => (up.to_owned(), dir.to_owned()),
+                None => (String::new(), folder.to_owned()),
+            },
+            _ => (folder.to_owned(), file.trim_end_matches(".rs").to_owned()),
+        };
+        if folder.is_empty() && (name == "lib" || name == "main") {
+            continue;
+        }
+        modules.insert((folder, name), text);
+    }
+    let names = |text: &str, folder: &str, other: &str| {
+        let full = format!("crate::{}::{other}", folder.replace('/', "::"));
+        let full = full.replace("crate::::", "crate::");
+        code_lines(text).any(|code| {
+            [format!("super::{other}"), full.clone()]
+                .iter()
+                .any(|needle| {
+                    code.match_indices(needle.as_str()).any(|(i, _)| {
+                        let after = code[i + needle.len()..].chars().next();
+                        !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                })
+        })
+    };
+    let mut loops = Vec::new();
+    for ((folder, a), text_a) in &modules {
+        for ((folder_b, b), text_b) in &modules {
+            if folder_b == folder && a < b && names(text_a, folder, b) && names(text_b, folder, a) {
+                loops.push(format!("{folder}/: `{a}` and `{b}` import each other"));
+            }
+        }
+    }
+    loops
+}
+
+#[test]
+fn no_two_files_of_one_folder_import_each_other() {
+    for krate in [CORE, WEB] {
+        let files: Vec<(String, String)> =
+            files_by_module(&krate).into_values().flatten().collect();
+        let loops = sibling_loops(&files);
+        assert!(loops.is_empty(), "file loops:\n{}", loops.join("\n"));
+    }
+}
+
+#[test]
+fn the_loop_check_catches_two_pages_files_importing_each_other() {
+    let mut files: Vec<(String, String)> = files_by_module(&WEB).into_values().flatten().collect();
+    files.push((
+        "crates/web/src/pages/planted.rs".into(),
+        "use super::session::Visit;\n".into(),
+    ));
+    files.push((
+        "crates/web/src/pages/session.rs".into(),
+        "use crate::pages::planted;\n".into(),
+    ));
+    let loops = sibling_loops(&files);
+    assert_eq!(
+        loops,
+        ["pages/: `planted` and `session` import each other"],
+        "{loops:?}"
+    );
+}
