@@ -109,6 +109,15 @@ fn write_magento_defaults() {
         .collect();
     pairs.sort();
     pairs.dedup();
+    // Two fields may read one path (configurable_product_image, configurable_thumbnail_source),
+    // but one path has one default.
+    for w in pairs.windows(2) {
+        assert!(
+            w[0].0 != w[1].0,
+            "store_config.json: two defaults for {}",
+            w[0].0
+        );
+    }
     let mut out = String::from("pub const MAGENTO_DEFAULTS: &[(&str, &str)] = &[\n");
     for (p, v) in &pairs {
         out.push_str(&format!("    ({p:?}, {v:?}),\n"));

@@ -82,6 +82,12 @@ impl StoreConfigValues {
         Self { owned }
     }
 
+    /// Magento's `isSetFlag`: whether a path's value is set to anything but empty or `0`.
+    pub fn flag(&self, path: &str) -> bool {
+        self.get(path)
+            .is_some_and(|v| !matches!(v.trim(), "" | "0"))
+    }
+
     /// The value of a config path, or `None` when Magento has none either.
     pub fn get(&self, path: &str) -> Option<String> {
         if let Some((_, v)) = self.owned.iter().find(|(p, _)| *p == path) {

@@ -74,23 +74,18 @@ impl QueryRoot {
         &self,
         #[graphql(name = "formCode")] form_code: String,
     ) -> GqlResult<AttributesFormOutput> {
-        use customer_core::domain::attributes::Entity;
+        use customer_core::domain::attributes::{Attribute, Entity};
         if form_code.is_empty() {
             return Err(input_error(
                 "Required parameter \"formCode\" of type string.",
             ));
         }
-        let found = (!form_code.starts_with("adminhtml_"))
-            .then(|| {
-                [Entity::Customer, Entity::Address]
-                    .into_iter()
-                    .find_map(|entity| {
-                        let list = entity.form(&form_code);
-                        (!list.is_empty()).then_some((entity, list))
-                    })
-            })
-            .flatten();
-        let Some((entity, _)) = found else {
+        let in_form = |a: &&Attribute| a.forms.contains(&form_code.as_str());
+        let found = [Entity::Customer, Entity::Address]
+            .into_iter()
+            .filter(|_| !form_code.starts_with("adminhtml_"))
+            .find(|entity| entity.attributes().iter().any(|a| in_form(&a)));
+        let Some(entity) = found else {
             return Ok(AttributesFormOutput {
                 items: Vec::new(),
                 errors: vec![AttributeMetadataError {
@@ -103,7 +98,7 @@ impl QueryRoot {
         let items = entity
             .attributes()
             .iter()
-            .filter(|a| a.visible && a.forms.contains(&form_code.as_str()))
+            .filter(|a| a.visible && in_form(a))
             .map(|a| {
                 CustomAttributeMetadataInterface::CustomerAttributeMetadata(
                     CustomerAttributeMetadata::of(entity, a),

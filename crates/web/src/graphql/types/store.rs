@@ -77,7 +77,7 @@ mod special {
     /// then the display setting of `tax/weee/<which>`.
     fn fpt(values: &StoreConfigValues, which: &str) -> Option<FixedProductTaxDisplaySettings> {
         use FixedProductTaxDisplaySettings as S;
-        if !read::boolean_or_false(values.get("tax/weee/enable")) {
+        if !values.flag("tax/weee/enable") {
             return Some(S::FptDisabled);
         }
         Some(match read::int(values.get(&format!("tax/weee/{which}"))) {
@@ -143,8 +143,8 @@ mod special {
     /// SendFriendGraphQl: "e-mail to a friend" for customers and for guests.
     pub fn send_friend(values: &StoreConfigValues) -> Option<SendFriendConfiguration> {
         Some(SendFriendConfiguration {
-            enabled_for_customers: read::boolean_or_false(values.get("sendfriend/email/enabled")),
-            enabled_for_guests: read::boolean_or_false(values.get("sendfriend/email/allow_guest")),
+            enabled_for_customers: values.flag("sendfriend/email/enabled"),
+            enabled_for_guests: values.flag("sendfriend/email/allow_guest"),
         })
     }
 
